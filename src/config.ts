@@ -28,6 +28,26 @@ export interface Config {
   worker: boolean;
   /** Serve the built web UI from this folder. `PORTAL_WEB_DIR`, default ./dist/web. */
   webDir: string;
+  outbox: OutboxConfig;
+}
+
+export interface OutboxConfig {
+  /** Hours a message keeps being retried before it fails. `PORTAL_OUTBOX_LIFETIME_HOURS`, 48. */
+  lifetimeHours: number;
+  /** First retry delay; it doubles per attempt. `PORTAL_OUTBOX_RETRY_BASE_SECONDS`, 60. */
+  retryBaseSeconds: number;
+  /** Longest retry delay. `PORTAL_OUTBOX_RETRY_MAX_SECONDS`, 3600. */
+  retryMaxSeconds: number;
+  /** SMTP connections a worker keeps open. `PORTAL_OUTBOX_CONNECTIONS`, 5. */
+  connections: number;
+  /** Seconds a claimed message stays leased to its worker. `PORTAL_OUTBOX_LEASE_SECONDS`, 300. */
+  leaseSeconds: number;
+  /** Idle worker's look for new work, in ms (new mail of its own process wakes it at once).
+   * `PORTAL_OUTBOX_POLL_MS`, 1000. */
+  pollMs: number;
+  /** Seconds an SMTP server may stay silent mid-session. `PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS`,
+   * 120. */
+  socketTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +84,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secureCookies = flag(env.PORTAL_SECURE_COOKIES, false, 'PORTAL_SECURE_COOKIES', problems);
   const worker = flag(env.PORTAL_WORKER, true, 'PORTAL_WORKER', problems);
 
+  const outbox: OutboxConfig = {
+    lifetimeHours: integer(env.PORTAL_OUTBOX_LIFETIME_HOURS, 48, 'PORTAL_OUTBOX_LIFETIME_HOURS', 1, 24 * 30, problems),
+    retryBaseSeconds: integer(env.PORTAL_OUTBOX_RETRY_BASE_SECONDS, 60, 'PORTAL_OUTBOX_RETRY_BASE_SECONDS', 1, 3600, problems),
+    retryMaxSeconds: integer(env.PORTAL_OUTBOX_RETRY_MAX_SECONDS, 3600, 'PORTAL_OUTBOX_RETRY_MAX_SECONDS', 1, 86_400, problems),
+    connections: integer(env.PORTAL_OUTBOX_CONNECTIONS, 5, 'PORTAL_OUTBOX_CONNECTIONS', 1, 100, problems),
+    leaseSeconds: integer(env.PORTAL_OUTBOX_LEASE_SECONDS, 300, 'PORTAL_OUTBOX_LEASE_SECONDS', 5, 86_400, problems),
+    pollMs: integer(env.PORTAL_OUTBOX_POLL_MS, 1000, 'PORTAL_OUTBOX_POLL_MS', 10, 60_000, problems),
+    socketTimeoutSeconds: integer(env.PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS, 120, 'PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS', 1, 3600, problems),
+  };
+  if (outbox.retryMaxSeconds < outbox.retryBaseSeconds) {
+    problems.push('PORTAL_OUTBOX_RETRY_MAX_SECONDS must not be below PORTAL_OUTBOX_RETRY_BASE_SECONDS.');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: env.HOST?.trim() || '127.0.0.1',
@@ -77,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours,
     worker,
     webDir: resolve(env.PORTAL_WEB_DIR?.trim() || 'dist/web'),
+    outbox,
   };
 }
 

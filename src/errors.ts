@@ -16,6 +16,7 @@ export const errorCatalogue = {
   },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   EMAIL_TAKEN: { status: 409, message: 'A user with this e-mail address exists already.' },
+  MESSAGE_STATE: { status: 409, message: 'The message is not in a state that allows this.' },
   SETUP_DONE: { status: 409, message: 'The first administrator exists already: sign in.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is larger than the portal accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },

@@ -11,6 +11,7 @@ import type { Db } from './db/schema.ts';
 import { buildServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSecretCipher, loadSecretKey, type SecretCipher } from './modules/secrets/cipher.ts';
+import { installOutbox, startOutboxWorker } from './modules/outbox/install.ts';
 import { countUsers, createUser } from './modules/users/service.ts';
 
 export interface Portal {
@@ -53,6 +54,7 @@ export async function openPortal(config: Config, options: OpenOptions = {}): Pro
     onClose: [database.close],
   };
 
+  installOutbox(portal);
   if (config.admin && (await countUsers(database.db)) === 0) {
     const admin = await createUser(database.db, { ...config.admin, role: 'administrator' });
     log.info({ userId: admin.id }, 'first administrator created');
@@ -77,6 +79,7 @@ export async function startPortal(config: Config, options: OpenOptions = {}): Pr
   const portal = await openPortal(config, options);
   const server = await buildServer(portal);
   await server.listen({ host: config.host, port: config.port });
+  if (config.worker) startOutboxWorker(portal);
   const address = server.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

@@ -63,12 +63,83 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
     },
   },
-};
+  '0002-outbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('outbox_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('lane', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('draft', 'text', (c) => c.notNull())
+        .addColumn('recipients', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_code', 'text')
+        .addColumn('last_response', 'text')
+        .addColumn('sent_at', 'text')
+        .addColumn('redirected_to', 'text')
+        .addColumn('rejected', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox_messages')
+        .columns(['lane', 'state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_created').on('outbox_messages')
+        .columns(['created_at']).execute();
+      await db.schema.createIndex('outbox_state_created').on('outbox_messages')
+        .columns(['state', 'created_at']).execute();
 
-/** Migrations are listed here; extensions of the schema add entries in name order. */
-export function addMigrations(more: Record<string, Migration>): void {
-  Object.assign(migrations, more);
-}
+      await db.schema
+        .createTable('outbox_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_row', 'text', (c) =>
+          c.notNull().references('outbox_messages.id').onDelete('cascade'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('ms', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('code', 'text')
+        .addColumn('response_code', 'integer')
+        .addColumn('command', 'text')
+        .addColumn('response', 'text')
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('worker', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_attempts_message').on('outbox_attempts')
+        .columns(['message_row', 'at']).execute();
+
+      await db.schema
+        .createTable('outbox_control')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('paused', 'integer', (c) => c.notNull())
+        .addColumn('pause_reason', 'text')
+        .addColumn('paused_at', 'text')
+        .addColumn('held_until', 'text')
+        .addColumn('hold_reason', 'text')
+        .addColumn('holds', 'integer', (c) => c.notNull())
+        .execute();
+      await (db as Kysely<{ outbox_control: Record<string, unknown> }>)
+        .insertInto('outbox_control')
+        .values({ name: 'outbox', paused: 0, holds: 0 })
+        .execute();
+
+      await db.schema
+        .createTable('crm_handoffs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('reserved_at', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .execute();
+      await db.schema.createIndex('crm_handoffs_reserved').on('crm_handoffs')
+        .columns(['reserved_at']).execute();
+    },
+  },
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -54,7 +54,82 @@ export interface AuditLogTable {
   change: string;
 }
 
+export type OutboxLane = 'account' | 'crm';
+export type OutboxState = 'queued' | 'sending' | 'deferred' | 'sent' | 'failed' | 'cancelled';
+
+export interface OutboxMessagesTable {
+  id: string;
+  /** The Message-ID header, kept across every attempt: `<uuid@domain>`. */
+  message_id: string;
+  lane: OutboxLane;
+  state: OutboxState;
+  /** JSON of the MailActor who signs the message, as it was when the message was written. */
+  actor: string;
+  /** JSON of the MailDraft: recipients, subject, text, html. */
+  draft: string;
+  /** Every recipient, lower case, for searching the delivery log. */
+  recipients: string;
+  subject: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  /** When it may next be claimed; while `sending`, the end of its lease. */
+  next_attempt_at: string;
+  /** After this, a transient failure fails the message. */
+  expires_at: string;
+  lease_owner: string | null;
+  /** Attempts that reached a verdict from the server (held or paused ones are not counted). */
+  attempts: number;
+  last_code: string | null;
+  last_response: string | null;
+  sent_at: string | null;
+  /** Where a redirected message really went. */
+  redirected_to: string | null;
+  /** JSON list of recipients the server refused while accepting the others. */
+  rejected: string | null;
+}
+
+export interface OutboxAttemptsTable {
+  id: string;
+  message_row: string;
+  at: string;
+  ms: number;
+  outcome: 'sent' | 'deferred' | 'failed' | 'held' | 'paused';
+  code: string | null;
+  response_code: number | null;
+  command: string | null;
+  response: string | null;
+  /** The addresses the message was handed over for. */
+  target: string;
+  worker: string;
+}
+
+export interface OutboxControlTable {
+  name: string;
+  /** 1 while sending is paused: an authentication or configuration failure. */
+  paused: number;
+  pause_reason: string | null;
+  paused_at: string | null;
+  /** While the server cannot be reached, no message is claimed before this time. */
+  held_until: string | null;
+  hold_reason: string | null;
+  holds: number;
+}
+
+/** CRM hand-offs, for the pacing budget: one row per claimed batch. */
+export interface CrmHandoffsTable {
+  id: string;
+  reserved_at: string;
+  count: number;
+  /** When the batch's last message got its answer; null while it is in flight. */
+  finished_at: string | null;
+}
+
 export interface Database {
+  outbox_messages: OutboxMessagesTable;
+  outbox_attempts: OutboxAttemptsTable;
+  outbox_control: OutboxControlTable;
+  crm_handoffs: CrmHandoffsTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;

@@ -44,6 +44,8 @@ export async function buildServer(portal: Portal): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // The API speaks JSON only: any other body is a 415, not a string to guess at.
+  server.removeContentTypeParser('text/plain');
   await server.register(fastifyCookie);
   server.decorateRequest('user', undefined);
 

@@ -1,11 +1,12 @@
 /**
  * Slows repeated failed sign-ins, per account and per client address, in the database so that
- * it holds across processes. The first few failures in a window are free; after that each
- * failure blocks the key for twice as long as the one before, up to a quarter of an hour.
+ * it holds across processes. The first few failures in a window are free (more for an address,
+ * which an office may share); after that each failure blocks the key for twice as long as the
+ * one before, up to a quarter of an hour.
  */
 import type { Db } from '../../db/schema.ts';
 
-const freeFailures = 5;
+const freeFailures = { account: 5, address: 20 };
 const windowMs = 15 * 60_000;
 const maxBlockMs = 15 * 60_000;
 
@@ -30,9 +31,8 @@ export async function recordFailure(db: Db, keys: string[]): Promise<void> {
         .executeTakeFirst();
       const fresh = !row || now - Date.parse(row.first_failure_at) > windowMs;
       const failures = fresh ? 1 : row.failures + 1;
-      const blockMs = failures > freeFailures
-        ? Math.min(maxBlockMs, 1000 * 2 ** (failures - freeFailures - 1))
-        : 0;
+      const free = key.startsWith('account:') ? freeFailures.account : freeFailures.address;
+      const blockMs = failures > free ? Math.min(maxBlockMs, 1000 * 2 ** (failures - free - 1)) : 0;
       const values = {
         failures,
         first_failure_at: fresh ? new Date(now).toISOString() : row.first_failure_at,

@@ -1,0 +1,308 @@
+/**
+ * The outbox's storage: writing messages in the caller's transaction, claiming them with a
+ * lease, recording each attempt's verdict, the CRM pacing budget and the pause switch.
+ *
+ * A claimed message's `next_attempt_at` is the end of its lease, so one condition
+ * (`next_attempt_at <= now`) finds both due messages and those of a worker that died.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Dialect } from '../../db/index.ts';
+import type { Database, Db, OutboxLane, OutboxMessagesTable } from '../../db/schema.ts';
+import type { MailActor, MailDraft } from '../mail/compose.ts';
+
+/** The database or a transaction already open: enqueueing joins the caller's transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface NewMessage {
+  lane: OutboxLane;
+  actor: MailActor;
+  draft: MailDraft;
+  createdBy?: string | null;
+}
+
+export type OutboxRow = OutboxMessagesTable;
+
+export interface EnqueueOptions {
+  lifetimeHours: number;
+  /** Domain of the Message-IDs: the sending account's. */
+  messageIdDomain: string;
+}
+
+function recipientsOf(draft: MailDraft): string {
+  return [...draft.to, ...(draft.cc ?? []), ...(draft.bcc ?? [])].join(', ').toLowerCase();
+}
+
+/** Writes messages to the outbox; call it inside the transaction of the action that caused them. */
+export async function enqueueMessages(
+  db: Executor,
+  messages: NewMessage[],
+  options: EnqueueOptions,
+): Promise<string[]> {
+  const now = new Date();
+  const created = now.toISOString();
+  const expires = new Date(now.getTime() + options.lifetimeHours * 3_600_000).toISOString();
+  const rows = messages.map((message) => {
+    const id = randomUUID();
+    return {
+      id,
+      message_id: `<${id}@${options.messageIdDomain}>`,
+      lane: message.lane,
+      state: 'queued' as const,
+      actor: JSON.stringify(message.actor),
+      draft: JSON.stringify(message.draft),
+      recipients: recipientsOf(message.draft),
+      subject: message.draft.subject,
+      created_by: message.createdBy ?? null,
+      created_at: created,
+      updated_at: created,
+      next_attempt_at: created,
+      expires_at: expires,
+      attempts: 0,
+    };
+  });
+  // Kept under SQLite's and PostgreSQL's limits on bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('outbox_messages').values(rows.slice(i, i + 500)).execute();
+  }
+  return rows.map((row) => row.id);
+}
+
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  dialect: Dialect;
+}
+
+/** Claims up to `limit` due messages of a lane for a worker, in the order they became due. */
+export async function claimMessages(
+  trx: Executor,
+  lane: OutboxLane,
+  limit: number,
+  options: ClaimOptions,
+): Promise<OutboxRow[]> {
+  if (limit <= 0) return [];
+  const now = new Date();
+  let due = trx
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('lane', '=', lane)
+    .where('state', 'in', ['queued', 'deferred', 'sending'])
+    .where('next_attempt_at', '<=', now.toISOString())
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  if (options.dialect === 'postgres') due = due.forUpdate().skipLocked();
+
+  const leaseEnd = new Date(now.getTime() + options.leaseMs).toISOString();
+  return trx
+    .updateTable('outbox_messages')
+    .set({ state: 'sending', lease_owner: options.owner, next_attempt_at: leaseEnd,
+      updated_at: now.toISOString() })
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export interface PacingRule {
+  bulkSize: number;
+  intervalMs: number;
+  /** A reservation never finished (its worker died) stops counting after this long. */
+  leaseMs: number;
+}
+
+/**
+ * CRM messages that may be handed over now without exceeding Bulk Size in any window of Bulk
+ * Sending Interval. A batch counts from its reservation until the interval has passed since
+ * its last answer, which bounds every window whatever the order of hand-offs within a batch.
+ */
+export async function crmBudget(trx: Executor, rule: PacingRule): Promise<{ budget: number; retryAt?: number }> {
+  const now = Date.now();
+  const windowStart = new Date(now - rule.intervalMs).toISOString();
+  const leaseStart = new Date(now - rule.leaseMs).toISOString();
+  const rows = await trx
+    .selectFrom('crm_handoffs')
+    .select(['count', 'finished_at', 'reserved_at'])
+    .where((eb) => eb.or([
+      eb('finished_at', '>', windowStart),
+      eb.and([eb('finished_at', 'is', null), eb('reserved_at', '>', leaseStart)]),
+    ]))
+    .execute();
+  const used = rows.reduce((sum, row) => sum + row.count, 0);
+  const budget = Math.max(0, rule.bulkSize - used);
+  if (budget > 0) return { budget };
+  const finished = rows.filter((r) => r.finished_at !== null).map((r) => Date.parse(r.finished_at!));
+  const retryAt = finished.length > 0 ? Math.min(...finished) + rule.intervalMs : now + 50;
+  return { budget, retryAt };
+}
+
+/** Records a batch of CRM hand-offs against the budget; returns its id to finish it later. */
+export async function reserveHandoffs(trx: Executor, count: number): Promise<string> {
+  const id = randomUUID();
+  await trx.insertInto('crm_handoffs')
+    .values({ id, reserved_at: new Date().toISOString(), count, finished_at: null })
+    .execute();
+  return id;
+}
+
+export async function finishHandoffs(db: Executor, id: string): Promise<void> {
+  await db.updateTable('crm_handoffs').set({ finished_at: new Date().toISOString() })
+    .where('id', '=', id).execute();
+}
+
+/** Gives back the part of a reservation that was not claimed. */
+export async function shrinkHandoffs(db: Executor, id: string, count: number): Promise<void> {
+  if (count === 0) await db.deleteFrom('crm_handoffs').where('id', '=', id).execute();
+  else await db.updateTable('crm_handoffs').set({ count }).where('id', '=', id).execute();
+}
+
+/** Forgets reservations no window can see any more. */
+export async function pruneHandoffs(db: Executor, olderThanMs: number): Promise<void> {
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  await db.deleteFrom('crm_handoffs').where('reserved_at', '<', cutoff).execute();
+}
+
+/** Serialises CRM claims across processes on PostgreSQL (SQLite has one writer anyway). */
+export async function lockPacing(trx: Executor, dialect: Dialect): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`select name from outbox_control where name = 'outbox' for update`.execute(trx);
+}
+
+/** The verdict of one attempt at one message. */
+export interface AttemptResult {
+  row: OutboxRow;
+  outcome: 'sent' | 'deferred' | 'failed' | 'held' | 'paused';
+  at: string;
+  ms: number;
+  target: string[];
+  code?: string;
+  responseCode?: number;
+  command?: string;
+  response?: string;
+  redirectedTo?: string;
+  rejected?: string[];
+  /** For deferred: when to try again. */
+  nextAttemptAt?: string;
+}
+
+/** Writes the verdicts of a batch of attempts in one transaction. */
+export async function recordResults(db: Db, worker: string, results: AttemptResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const result of results) {
+      await trx.updateTable('outbox_messages')
+        .set(rowUpdate(result, now))
+        .where('id', '=', result.row.id)
+        .where('state', '=', 'sending')
+        .execute();
+    }
+    await trx.insertInto('outbox_attempts').values(results.map((result) => ({
+      id: randomUUID(),
+      message_row: result.row.id,
+      at: result.at,
+      ms: result.ms,
+      outcome: result.outcome,
+      code: result.code ?? null,
+      response_code: result.responseCode ?? null,
+      command: result.command ?? null,
+      response: result.response ?? null,
+      target: result.target.join(', '),
+      worker,
+    }))).execute();
+  });
+}
+
+function rowUpdate(result: AttemptResult, now: string) {
+  const counted = result.outcome === 'sent' || result.outcome === 'deferred' || result.outcome === 'failed';
+  const common = {
+    updated_at: now,
+    lease_owner: null,
+    attempts: counted ? sql<number>`attempts + 1` : sql<number>`attempts`,
+    last_code: result.code ?? (result.responseCode ? String(result.responseCode) : null),
+    last_response: result.response ?? null,
+  };
+  switch (result.outcome) {
+    case 'sent':
+      return {
+        ...common,
+        state: 'sent' as const,
+        sent_at: now,
+        redirected_to: result.redirectedTo ?? null,
+        rejected: result.rejected && result.rejected.length > 0 ? JSON.stringify(result.rejected) : null,
+      };
+    case 'deferred':
+      return { ...common, state: 'deferred' as const, next_attempt_at: result.nextAttemptAt ?? now };
+    case 'failed':
+      return { ...common, state: 'failed' as const };
+    case 'held':
+    case 'paused':
+      // Not the message's fault: back in the queue, due at once, no attempt spent.
+      return { ...common, state: 'queued' as const, next_attempt_at: now };
+  }
+}
+
+export interface OutboxControl {
+  paused: boolean;
+  pauseReason?: string;
+  pausedAt?: string;
+  heldUntil?: string;
+  holdReason?: string;
+  holds: number;
+}
+
+export async function readControl(db: Executor): Promise<OutboxControl> {
+  const row = await db.selectFrom('outbox_control').selectAll().where('name', '=', 'outbox')
+    .executeTakeFirstOrThrow();
+  return {
+    paused: row.paused === 1,
+    pauseReason: row.pause_reason ?? undefined,
+    pausedAt: row.paused_at ?? undefined,
+    heldUntil: row.held_until ?? undefined,
+    holdReason: row.hold_reason ?? undefined,
+    holds: row.holds,
+  };
+}
+
+/** Stops all sending until an administrator resumes it or changes the settings. */
+export async function pauseOutbox(db: Executor, reason: string): Promise<void> {
+  await db.updateTable('outbox_control')
+    .set({ paused: 1, pause_reason: reason, paused_at: new Date().toISOString() })
+    .where('name', '=', 'outbox').where('paused', '=', 0)
+    .execute();
+}
+
+export async function resumeOutbox(db: Executor): Promise<void> {
+  await db.updateTable('outbox_control')
+    .set({ paused: 0, pause_reason: null, paused_at: null, held_until: null, hold_reason: null, holds: 0 })
+    .where('name', '=', 'outbox')
+    .execute();
+}
+
+/**
+ * Holds claiming while the server cannot be reached; each hold in a row lasts longer. Returns
+ * false when a hold is on already (another message or process saw the same outage).
+ */
+export async function holdOutbox(
+  db: Executor,
+  reason: string,
+  delayFor: (holds: number) => number,
+): Promise<boolean> {
+  const control = await readControl(db);
+  const now = Date.now();
+  if (control.heldUntil && Date.parse(control.heldUntil) > now) return false;
+  const holds = control.holds + 1;
+  const result = await db.updateTable('outbox_control')
+    .set({ held_until: new Date(now + delayFor(holds)).toISOString(), hold_reason: reason, holds })
+    .where('name', '=', 'outbox')
+    .where('holds', '=', control.holds)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The server answered again: delivery goes on at full speed. */
+export async function clearHold(db: Executor): Promise<void> {
+  await db.updateTable('outbox_control')
+    .set({ held_until: null, hold_reason: null, holds: 0 })
+    .where('name', '=', 'outbox').where('holds', '>', 0)
+    .execute();
+}

@@ -1,0 +1,366 @@
+/**
+ * The delivery worker: claims due messages with a lease, composes each at send time with the
+ * current settings, hands it to a pooled SMTP transport and records the verdict.
+ *
+ * Account mail is claimed before CRM mail in every round and CRM mail only fills the slots
+ * that are left, so account mail never waits behind a bulk mailing. Verdicts are written in
+ * batches, one transaction each, which keeps the database off the critical path.
+ *
+ * Delivery is at least once: a message is marked sent only after the server accepted it, so
+ * a worker that dies between the two leaves it to be sent again when its lease ends.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Transporter } from 'nodemailer';
+import type { Logger } from '../../log.ts';
+import type { Portal } from '../../portal.ts';
+import { composeMessage, ComposeError, type MailActor, type MailDraft } from '../mail/compose.ts';
+import { classifySmtpError, type SmtpFailure } from '../mail/smtp-failure.ts';
+import { createMailTransport } from '../mail/transport.ts';
+import type { EmailSettings, GeneralSettings } from '../settings/schema.ts';
+import { getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
+import { holdDelayMs, retryDelayMs } from './backoff.ts';
+import {
+  claimMessages,
+  clearHold,
+  crmBudget,
+  finishHandoffs,
+  holdOutbox,
+  lockPacing,
+  pauseOutbox,
+  pruneHandoffs,
+  readControl,
+  recordResults,
+  reserveHandoffs,
+  shrinkHandoffs,
+  type AttemptResult,
+  type OutboxRow,
+} from './store.ts';
+
+interface MailSetup {
+  version: string;
+  settings: EmailSettings;
+  general: GeneralSettings;
+  transport?: Transporter;
+}
+
+export interface WorkerOptions {
+  /** Messages handed to the transport and not yet answered, at most. */
+  maxInFlight: number;
+  /** Verdicts are written once this many wait, or after flushMs. */
+  flushSize: number;
+  flushMs: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class OutboxWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly log: Logger;
+  private readonly options: WorkerOptions;
+  private running = false;
+  private loop?: Promise<void>;
+  private inFlight = 0;
+  private setup?: MailSetup;
+  private pending: AttemptResult[] = [];
+  private flushing?: Promise<void>;
+  private flushTimer?: NodeJS.Timeout;
+  private wake?: () => void;
+  private holding = false;
+
+  constructor(
+    private readonly portal: Portal,
+    options: Partial<WorkerOptions> = {},
+  ) {
+    this.log = portal.log.child({ worker: this.id });
+    this.options = {
+      maxInFlight: options.maxInFlight ?? portal.config.outbox.connections * 20,
+      flushSize: options.flushSize ?? 200,
+      flushMs: options.flushMs ?? 20,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((error: unknown) => {
+      this.log.error({ err: error }, 'outbox worker stopped');
+    });
+    this.log.info({}, 'outbox worker started');
+  }
+
+  /** Wakes an idle worker: new mail was written. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming, lets the messages in flight finish and writes their verdicts. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.notify();
+    await this.loop;
+    while (this.inFlight > 0) await sleep(10);
+    await this.flush();
+    this.setup?.transport?.close();
+    this.log.info({}, 'outbox worker stopped');
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    const { pollMs } = this.portal.config.outbox;
+    while (this.running) {
+      let waitMs: number;
+      try {
+        waitMs = await this.round();
+      } catch (error) {
+        this.log.error({ err: error }, 'outbox round failed');
+        waitMs = pollMs;
+      }
+      if (waitMs > 0 && this.running) await this.idle(waitMs);
+    }
+  }
+
+  /** One round: claim what may be sent now and hand it over; returns how long to wait. */
+  private async round(): Promise<number> {
+    const { pollMs } = this.portal.config.outbox;
+    const control = await readControl(this.portal.db);
+    if (control.paused) return pollMs;
+    if (control.heldUntil && Date.parse(control.heldUntil) > Date.now()) {
+      this.holding = true;
+      return Math.min(pollMs, Date.parse(control.heldUntil) - Date.now());
+    }
+    this.holding = control.holds > 0;
+
+    const setup = await this.currentSetup();
+    if (!setup.transport) return pollMs;
+    const free = this.options.maxInFlight - this.inFlight;
+    if (free <= 0) return 5;
+    // While probing an unreachable server, one message is enough to learn it is back.
+    const limit = this.holding ? 1 : free;
+
+    const account = await this.claimAccount(limit);
+    const crm = await this.claimCrm(limit - account.length, setup.settings);
+    for (const row of account) void this.deliver(row, setup);
+    for (const row of crm.rows) void this.deliver(row, setup, crm.handoff);
+    if (crm.handoff && crm.rows.length > 0) this.trackHandoff(crm.handoff, crm.rows.length);
+
+    if (account.length + crm.rows.length > 0) return 0;
+    return crm.retryAt ? Math.max(5, Math.min(pollMs, crm.retryAt - Date.now())) : pollMs;
+  }
+
+  private claimAccount(limit: number): Promise<OutboxRow[]> {
+    const { db, dialect, config } = this.portal;
+    const options = { owner: this.id, leaseMs: config.outbox.leaseSeconds * 1000, dialect };
+    return db.transaction().execute((trx) => claimMessages(trx, 'account', limit, options));
+  }
+
+  private async claimCrm(
+    limit: number,
+    settings: EmailSettings,
+  ): Promise<{ rows: OutboxRow[]; handoff?: string; retryAt?: number }> {
+    if (limit <= 0) return { rows: [] };
+    const { db, dialect, config } = this.portal;
+    const leaseMs = config.outbox.leaseSeconds * 1000;
+    const options = { owner: this.id, leaseMs, dialect };
+    if (!settings.queuingEnabled) {
+      const rows = await db.transaction().execute((trx) => claimMessages(trx, 'crm', limit, options));
+      return { rows };
+    }
+
+    const rule = { bulkSize: settings.bulkSize, intervalMs: settings.bulkIntervalSeconds * 1000, leaseMs };
+    return db.transaction().execute(async (trx) => {
+      await lockPacing(trx, dialect);
+      const { budget, retryAt } = await crmBudget(trx, rule);
+      if (budget === 0) return { rows: [], retryAt };
+      const wanted = Math.min(limit, budget);
+      const handoff = await reserveHandoffs(trx, wanted);
+      const rows = await claimMessages(trx, 'crm', wanted, options);
+      if (rows.length < wanted) await shrinkHandoffs(trx, handoff, rows.length);
+      return rows.length > 0 ? { rows, handoff } : { rows };
+    });
+  }
+
+  private readonly handoffs = new Map<string, number>();
+
+  private trackHandoff(id: string, count: number): void {
+    this.handoffs.set(id, count);
+  }
+
+  private async handoffAnswered(id: string): Promise<void> {
+    const left = (this.handoffs.get(id) ?? 1) - 1;
+    if (left > 0) {
+      this.handoffs.set(id, left);
+      return;
+    }
+    this.handoffs.delete(id);
+    await finishHandoffs(this.portal.db, id);
+    if (Math.random() < 0.05) await pruneHandoffs(this.portal.db, 24 * 3_600_000);
+  }
+
+  /** Settings, and a transport for them: rebuilt when any of them changed. */
+  private async currentSetup(): Promise<MailSetup> {
+    const { db } = this.portal;
+    const stamps = await db.selectFrom('settings').select(['name', 'updated_at']).execute();
+    const secret = await db.selectFrom('secrets').select('updated_at').executeTakeFirst();
+    const version = [...stamps.map((s) => `${s.name}@${s.updated_at}`), secret?.updated_at].join('|');
+    if (this.setup?.version === version) return this.setup;
+
+    this.setup?.transport?.close();
+    const [smtp, general] = await Promise.all([
+      getSmtpSettings(db, this.portal.cipher),
+      getGeneralSettings(db),
+    ]);
+    const { password: _password, ...settings } = smtp;
+    const configured = smtp.smtpServer !== '' && smtp.emailAddress !== '';
+    const { outbox } = this.portal.config;
+    const transport = configured
+      ? createMailTransport(smtp, {
+        pool: true,
+        maxConnections: outbox.connections,
+        maxMessages: 10_000,
+        connectionTimeoutMs: 15_000,
+        greetingTimeoutMs: 15_000,
+        socketTimeoutMs: outbox.socketTimeoutSeconds * 1000,
+      })
+      : undefined;
+    this.setup = { version, settings, general, transport };
+    this.log.info({ configured }, 'outbox transport ready');
+    return this.setup;
+  }
+
+  private async deliver(row: OutboxRow, setup: MailSetup, handoff?: string): Promise<void> {
+    this.inFlight += 1;
+    const started = Date.now();
+    let result: AttemptResult;
+    try {
+      result = await this.attempt(row, setup, started);
+    } catch (error) {
+      this.log.error({ err: error, messageRow: row.id }, 'delivery attempt broke');
+      const retry = Date.now() + this.portal.config.outbox.retryBaseSeconds * 1000;
+      result = { row, outcome: 'deferred', at: new Date(started).toISOString(), ms: 0, target: [],
+        code: 'EINTERNAL', response: String(error), nextAttemptAt: new Date(retry).toISOString() };
+    }
+    this.inFlight -= 1;
+    if (handoff) await this.handoffAnswered(handoff).catch((error: unknown) => {
+      this.log.error({ err: error }, 'pacing update failed');
+    });
+    await this.react(result);
+    this.pending.push(result);
+    this.scheduleFlush();
+  }
+
+  private async attempt(row: OutboxRow, setup: MailSetup, started: number): Promise<AttemptResult> {
+    const at = new Date(started).toISOString();
+    const draft = JSON.parse(row.draft) as MailDraft;
+    const actor = JSON.parse(row.actor) as MailActor;
+    let message;
+    try {
+      message = composeMessage({ settings: setup.settings, general: setup.general, actor, draft,
+        messageId: row.message_id });
+    } catch (error) {
+      if (!(error instanceof ComposeError)) throw error;
+      return { row, outcome: 'failed', at, ms: 0, target: draft.to, code: 'ECOMPOSE',
+        response: error.message };
+    }
+
+    const target = message.envelope.to;
+    try {
+      const info = await setup.transport!.sendMail({ ...message, from: message.from });
+      const rejected = (info.rejected ?? []).map(String);
+      return { row, outcome: 'sent', at, ms: Date.now() - started, target,
+        response: info.response, redirectedTo: message.redirected?.target, rejected };
+    } catch (error) {
+      const failure = classifySmtpError(error);
+      return { ...this.verdict(row, failure), row, at, ms: Date.now() - started, target,
+        code: failure.code, responseCode: failure.responseCode, command: failure.command,
+        response: failure.response ?? failure.message };
+    }
+  }
+
+  /** What a failure means for the message: retry later, give up, or not its fault at all. */
+  private verdict(row: OutboxRow, failure: SmtpFailure): Pick<AttemptResult, 'outcome' | 'nextAttemptAt'> {
+    switch (failure.kind) {
+      case 'permanent':
+        return { outcome: 'failed' };
+      case 'authentication':
+      case 'configuration':
+        return { outcome: 'paused' };
+      case 'unreachable':
+        return { outcome: 'held' };
+      case 'transient': {
+        const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
+        const delay = retryDelayMs(row.attempts + 1, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
+        const next = Date.now() + delay;
+        if (next > Date.parse(row.expires_at)) return { outcome: 'failed' };
+        return { outcome: 'deferred', nextAttemptAt: new Date(next).toISOString() };
+      }
+    }
+  }
+
+  /** Pauses or holds the whole outbox when a failure is the server's or the settings'. */
+  private async react(result: AttemptResult): Promise<void> {
+    const { db } = this.portal;
+    if (result.outcome === 'paused') {
+      const reason = `The SMTP server refused the portal's settings: ${result.response ?? result.code}`;
+      const before = await readControl(db);
+      if (!before.paused) {
+        await pauseOutbox(db, reason);
+        this.log.warn({ code: result.code, responseCode: result.responseCode }, 'outbox paused');
+      }
+    } else if (result.outcome === 'held') {
+      this.holding = true;
+      const reason = `The SMTP server cannot be reached: ${result.response ?? result.code}`;
+      if (await holdOutbox(db, reason, holdDelayMs)) {
+        this.log.warn({ code: result.code }, 'outbox held: server unreachable');
+      }
+    } else if (this.holding && result.outcome === 'sent') {
+      this.holding = false;
+      await clearHold(db);
+      this.log.info({}, 'outbox resumed: server reachable');
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.pending.length >= this.options.flushSize) {
+      void this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushMs);
+  }
+
+  /** Writes the waiting verdicts; one flush at a time, in the order they came. */
+  private async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = recordResults(this.portal.db, this.id, batch)
+      .catch((error: unknown) => {
+        // The leases will expire and the messages be sent again: at least once, never lost.
+        this.log.error({ err: error, count: batch.length }, 'recording verdicts failed');
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    await this.flushing;
+    for (const result of batch) {
+      if (result.outcome === 'failed' || result.outcome === 'deferred') {
+        this.log.info({ messageRow: result.row.id, outcome: result.outcome, code: result.code,
+          responseCode: result.responseCode }, 'message not delivered');
+      }
+    }
+  }
+}
