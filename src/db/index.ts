@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { Database, Db } from './schema.ts';
@@ -30,12 +30,18 @@ export interface OpenDatabase {
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   const open = options.databaseUrl ? await openPostgres(options) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(open.db as Kysely<unknown>);
+    const schema = open.dialect === 'postgres' ? await currentSchema(open.db) : undefined;
+    await migrateToLatest(open.db as Kysely<unknown>, schema);
   } catch (error) {
     await open.close();
     throw error;
   }
   return open;
+}
+
+async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]!.schema;
 }
 
 function openSqlite(dataDir: string): OpenDatabase {
