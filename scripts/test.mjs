@@ -77,12 +77,6 @@ if (existsSync(chromium)) {
 }
 for (const line of skipped) console.log(`skipping ${line}`);
 
-// The browser tests drive the built UI: build it from the current sources first.
-if (env.PORTAL_TEST_CHROMIUM && files.some((file) => file.startsWith(join(root, 'web')))) {
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel',
-    'warn'], { cwd: root, stdio: 'inherit' });
-}
-
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec',
   ...files.map((file) => relative(root, file))];
 const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
