@@ -218,7 +218,9 @@ function rowUpdate(result: AttemptResult, now: string) {
     updated_at: now,
     lease_owner: null,
     attempts: counted ? sql<number>`attempts + 1` : sql<number>`attempts`,
-    last_code: result.code ?? (result.responseCode ? String(result.responseCode) : null),
+    // The server's reply code when there is one (550 says more than EENVELOPE); the
+    // transport's code otherwise (ECONNREFUSED, ETIMEDOUT). Each attempt keeps both.
+    last_code: result.responseCode ? String(result.responseCode) : (result.code ?? null),
     last_response: result.response ?? null,
   };
   switch (result.outcome) {

@@ -42,10 +42,15 @@ interface MailSetup {
   settings: EmailSettings;
   general: GeneralSettings;
   transport?: Transporter;
+  /** Messages handed to this transport and not yet answered. */
+  sending: number;
+  /** Replaced by newer settings: closed once its last message is answered. */
+  retired: boolean;
 }
 
 export interface WorkerOptions {
-  /** Messages handed to the transport and not yet answered, at most. */
+  /** Messages handed to the transport and not yet answered, or answered and waiting to be
+   * recorded, at most (a batch being written comes on top). */
   maxInFlight: number;
   /** Verdicts are written once this many wait, or after flushMs. */
   flushSize: number;
@@ -144,15 +149,20 @@ export class OutboxWorker {
 
     const setup = await this.currentSetup();
     if (!setup.transport) return pollMs;
-    const free = this.options.maxInFlight - this.inFlight;
+    // Answered messages whose verdicts wait to be written count too: they stay leased, and
+    // without this a slow database lets them pile up past their lease, to be sent again.
+    const free = this.options.maxInFlight - this.inFlight - this.pending.length;
     if (free <= 0) return 5;
     // While probing an unreachable server, one message is enough to learn it is back.
     const limit = this.holding ? 1 : free;
 
     const account = await this.claimAccount(limit);
     const crm = await this.claimCrm(limit - account.length, setup.settings);
-    for (const row of account) void this.deliver(row, setup);
-    for (const row of crm.rows) void this.deliver(row, setup, crm.handoff);
+    // Settings saved while claiming apply to what was claimed: a message written after a save
+    // leaves under the saved settings (a redirect turned on, say), never the ones before.
+    const sendSetup = account.length + crm.rows.length > 0 ? await this.currentSetup() : setup;
+    for (const row of account) void this.deliver(row, sendSetup);
+    for (const row of crm.rows) void this.deliver(row, sendSetup, crm.handoff);
     if (crm.handoff && crm.rows.length > 0) this.trackHandoff(crm.handoff, crm.rows.length);
 
     if (account.length + crm.rows.length > 0) return 0;
@@ -211,12 +221,14 @@ export class OutboxWorker {
   /** Settings, and a transport for them: rebuilt when any of them changed. */
   private async currentSetup(): Promise<MailSetup> {
     const { db } = this.portal;
-    const stamps = await db.selectFrom('settings').select(['name', 'updated_at']).execute();
+    const stamps = await db.selectFrom('settings').select(['name', 'updated_at']).orderBy('name')
+      .execute();
     const secret = await db.selectFrom('secrets').select('updated_at').executeTakeFirst();
     const version = [...stamps.map((s) => `${s.name}@${s.updated_at}`), secret?.updated_at].join('|');
     if (this.setup?.version === version) return this.setup;
 
-    this.setup?.transport?.close();
+    // Closing the pool at once would fail the messages still waiting in it for a connection.
+    if (this.setup) this.retire(this.setup);
     const [smtp, general] = await Promise.all([
       getSmtpSettings(db, this.portal.cipher),
       getGeneralSettings(db),
@@ -234,13 +246,19 @@ export class OutboxWorker {
         socketTimeoutMs: outbox.socketTimeoutSeconds * 1000,
       })
       : undefined;
-    this.setup = { version, settings, general, transport };
+    this.setup = { version, settings, general, transport, sending: 0, retired: false };
     this.log.info({ configured }, 'outbox transport ready');
     return this.setup;
   }
 
+  private retire(setup: MailSetup): void {
+    setup.retired = true;
+    if (setup.sending === 0) setup.transport?.close();
+  }
+
   private async deliver(row: OutboxRow, setup: MailSetup, handoff?: string): Promise<void> {
     this.inFlight += 1;
+    setup.sending += 1;
     const started = Date.now();
     let result: AttemptResult;
     try {
@@ -252,6 +270,8 @@ export class OutboxWorker {
         code: 'EINTERNAL', response: String(error), nextAttemptAt: new Date(retry).toISOString() };
     }
     this.inFlight -= 1;
+    setup.sending -= 1;
+    if (setup.retired && setup.sending === 0) setup.transport?.close();
     if (handoff) await this.handoffAnswered(handoff).catch((error: unknown) => {
       this.log.error({ err: error }, 'pacing update failed');
     });
@@ -277,6 +297,9 @@ export class OutboxWorker {
     const target = message.envelope.to;
     try {
       const info = await setup.transport!.sendMail({ ...message, from: message.from });
+      // Known shortcoming: a recipient refused for now (4xx) while others were accepted lands
+      // in `rejected` like a permanent refusal and is never retried; that needs state per
+      // recipient. It matters for messages to several recipients when one of them greylists.
       const rejected = (info.rejected ?? []).map(String);
       return { row, outcome: 'sent', at, ms: Date.now() - started, target,
         response: info.response, redirectedTo: message.redirected?.target, rejected };

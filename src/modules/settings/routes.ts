@@ -1,6 +1,6 @@
 /**
- * The settings API. Reading and changing settings is for administrators; the redirect status
- * (for the banner on every page) is for every signed-in user.
+ * The settings API. Reading and changing settings is for administrators; the status for the
+ * banners on every page (redirect on, outbox paused) is for every signed-in user.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { administrator, currentUser, signedIn } from '../../http/guards.ts';
 import { parseBody } from '../../http/validation.ts';
 import type { Portal } from '../../portal.ts';
 import { runTestEmail } from '../mail/test-email.ts';
+import { readControl } from '../outbox/store.ts';
 import { emailSettingsInput, generalSettings, testEmailRequest } from './schema.ts';
 import {
   getEmailSettings,
@@ -65,11 +66,19 @@ export function settingsRoutes(portal: Portal): FastifyPluginAsync {
       return listAudit(db, page);
     });
 
-    api.get('/status', { preHandler: signedIn }, async () => {
-      const [email, general] = await Promise.all([getEmailSettings(db), getGeneralSettings(db)]);
+    api.get('/status', { preHandler: signedIn }, async (request) => {
+      const [email, general, outbox] = await Promise.all([
+        getEmailSettings(db),
+        getGeneralSettings(db),
+        readControl(db),
+      ]);
+      // The reason quotes the server's reply to the portal's login: for administrators only.
+      const administrator = currentUser(request).role === 'administrator';
       return {
         redirectAllToAdmin: email.redirectAllToAdmin,
         administratorEmail: email.redirectAllToAdmin ? general.administratorEmail : '',
+        outboxPaused: outbox.paused,
+        ...(administrator && outbox.paused ? { outboxPauseReason: outbox.pauseReason ?? '' } : {}),
       };
     });
   };

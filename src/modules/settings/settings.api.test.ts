@@ -98,7 +98,7 @@ for (const dialect of testDialects) {
       const accepted = await admin.put('/api/settings/email', { ...configured, redirectAllToAdmin: true });
       assert.equal(accepted.status, 200);
       assert.deepEqual((await admin.get('/api/status')).body,
-        { redirectAllToAdmin: true, administratorEmail: 'boss@example.com' });
+        { redirectAllToAdmin: true, administratorEmail: 'boss@example.com', outboxPaused: false });
 
       const clearing = await admin.put('/api/settings/general', {
         companyName: 'Acme Translations', administratorEmail: '', portalUrl: '',
@@ -154,7 +154,8 @@ describe('status for staff', () => {
       });
       const staff = new ApiClient(portal.url);
       await staff.signIn('staff@example.com', 'staff password');
-      assert.deepEqual((await staff.get('/api/status')).body, { redirectAllToAdmin: false, administratorEmail: '' });
+      assert.deepEqual((await staff.get('/api/status')).body,
+        { redirectAllToAdmin: false, administratorEmail: '', outboxPaused: false });
       assert.equal((await staff.get('/api/settings/email')).status, 403);
     } finally {
       await portal.close();
