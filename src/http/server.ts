@@ -39,7 +39,6 @@ export async function buildServer(portal: Portal): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: portal.log as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
     trustProxy: false,
     return503OnClosing: true,
   });
