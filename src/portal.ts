@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import { openDatabase, type Dialect } from './db/index.ts';
 import type { Db } from './db/schema.ts';
+import { PortalError } from './errors.ts';
 import { buildServer } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSecretCipher, loadSecretKey, type SecretCipher } from './modules/secrets/cipher.ts';
@@ -56,10 +57,23 @@ export async function openPortal(config: Config, options: OpenOptions = {}): Pro
 
   installOutbox(portal);
   if (config.admin && (await countUsers(database.db)) === 0) {
-    const admin = await createUser(database.db, { ...config.admin, role: 'administrator' });
-    log.info({ userId: admin.id }, 'first administrator created');
+    await createFirstAdministrator(database.db, config.admin, log);
   }
   return portal;
+}
+
+/** Instances started together all find no user: the first one creates it, the rest go on. */
+async function createFirstAdministrator(
+  db: Db,
+  admin: NonNullable<Config['admin']>,
+  log: Logger,
+): Promise<void> {
+  try {
+    const user = await createUser(db, { ...admin, role: 'administrator' });
+    log.info({ userId: user.id }, 'first administrator created');
+  } catch (error) {
+    if (!(error instanceof PortalError && error.code === 'EMAIL_TAKEN')) throw error;
+  }
 }
 
 /** Closes what the portal opened, in reverse order. */

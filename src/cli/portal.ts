@@ -7,6 +7,8 @@
  *   portal settings email get
  *   portal settings email set field=value …   (password from PORTAL_SMTP_PASSWORD)
  *   portal mail test --to ADDRESS
+ *   portal outbox stats                       (the counts by state, paused and held)
+ *   portal worker                             (the delivery worker alone, until a signal)
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -14,6 +16,8 @@ import { PortalError } from '../errors.ts';
 import { parseBody } from '../http/validation.ts';
 import { createLogger } from '../log.ts';
 import { runTestEmail } from '../modules/mail/test-email.ts';
+import { startOutboxWorker } from '../modules/outbox/install.ts';
+import { outboxStats } from '../modules/outbox/service.ts';
 import { emailSettingsInput, emailSettingsFields, testEmailRequest } from '../modules/settings/schema.ts';
 import {
   getEmailSettingsView,
@@ -29,6 +33,8 @@ const usage = `usage:
   portal settings email get
   portal settings email set field=value ...
   portal mail test --to ADDRESS
+  portal outbox stats
+  portal worker
 
 The password of a new user comes from PORTAL_USER_PASSWORD, the SMTP password from
 PORTAL_SMTP_PASSWORD, so that neither shows in the process list or the shell history.`;
@@ -108,17 +114,58 @@ const mailTest: Command = async (portal, args) => {
   return result.ok ? 0 : 1;
 };
 
+/** The same shape as `GET /api/outbox/stats`: sending is held while `heldUntil` is present. */
+const outboxStatsCommand: Command = async (portal) => {
+  console.log(JSON.stringify(await outboxStats(portal.db), null, 2));
+  return 0;
+};
+
+/**
+ * Runs the delivery worker without the HTTP server until SIGINT or SIGTERM, then lets the
+ * messages in flight finish and records their verdicts (the portal closes after the command).
+ * A second signal exits at once: what was in flight is sent again when its lease ends.
+ */
+const worker: Command = async (portal) => {
+  startOutboxWorker(portal);
+  portal.log.info({ dialect: portal.dialect }, 'portal worker running');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  portal.log.info({ signal }, 'portal worker stopping');
+  const giveUp = (again: NodeJS.Signals) => {
+    portal.log.warn({ signal: again }, 'portal worker stopped without waiting');
+    process.exit(130);
+  };
+  process.once('SIGINT', giveUp);
+  process.once('SIGTERM', giveUp);
+  return 0;
+};
+
 const commands: Record<string, Command> = {
   'user create': userCreate,
   'settings email get': settingsEmailGet,
   'settings email set': settingsEmailSet,
   'mail test': mailTest,
+  'outbox stats': outboxStatsCommand,
+  worker,
 };
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+/** Commands that run until stopped log like `npm start` does; the others only their warnings. */
+const longRunning = new Set(['worker']);
+
+interface FoundCommand {
+  name: string;
+  command: Command;
+  rest: string[];
+}
+
+function findCommand(argv: string[]): FoundCommand | undefined {
   for (const [name, command] of Object.entries(commands)) {
     const words = name.split(' ');
-    if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) };
+    if (words.every((word, i) => argv[i] === word)) {
+      return { name, command, rest: argv.slice(words.length) };
+    }
   }
   return undefined;
 }
@@ -129,7 +176,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const level = longRunning.has(found.name) ? 'info' : 'warn';
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? level });
   const portal = await openPortal(config, { log: createLogger(config.logLevel) });
   try {
     return await found.command(portal, found.rest);
