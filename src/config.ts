@@ -24,6 +24,9 @@ export interface Config {
   secureCookies: boolean;
   /** Hours a session lasts without use. `PORTAL_SESSION_HOURS`, default 12. */
   sessionHours: number;
+  /** Behind a reverse proxy: take scheme, host and client address from its X-Forwarded-*
+   * headers. `PORTAL_TRUST_PROXY`, default off (the headers are then ignored). */
+  trustProxy: boolean;
   /** Run the delivery worker in this process. `PORTAL_WORKER`, default on. */
   worker: boolean;
   /** Serve the built web UI from this folder. `PORTAL_WEB_DIR`, default ./dist/web. */
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const admin = readAdmin(env, problems);
   const secureCookies = flag(env.PORTAL_SECURE_COOKIES, false, 'PORTAL_SECURE_COOKIES', problems);
   const worker = flag(env.PORTAL_WORKER, true, 'PORTAL_WORKER', problems);
+  const trustProxy = flag(env.PORTAL_TRUST_PROXY, false, 'PORTAL_TRUST_PROXY', problems);
 
   const outbox: OutboxConfig = {
     lifetimeHours: integer(env.PORTAL_OUTBOX_LIFETIME_HOURS, 48, 'PORTAL_OUTBOX_LIFETIME_HOURS', 1, 24 * 30, problems),
@@ -107,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin,
     logLevel,
     secureCookies,
+    trustProxy,
     sessionHours,
     worker,
     webDir: resolve(env.PORTAL_WEB_DIR?.trim() || 'dist/web'),

@@ -29,7 +29,8 @@ export async function refuseCrossOriginWrites(request: FastifyRequest): Promise<
   if (safeMethods.has(request.method)) return;
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  const host = request.headers.host ?? '';
+  // Fastify's host and protocol follow X-Forwarded-* only when the proxy is trusted.
+  const host = request.host ?? '';
   if (origin === 'null' || !sameOrigin(origin, request.protocol, host)) {
     throw new PortalError('CROSS_ORIGIN');
   }

@@ -39,7 +39,7 @@ export async function buildServer(portal: Portal): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: portal.log as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: portal.config.trustProxy,
     return503OnClosing: true,
   });
 

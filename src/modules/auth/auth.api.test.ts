@@ -135,3 +135,36 @@ describe('first-visit setup', () => {
     assert.deepEqual((await client.get('/api/setup')).body, { needed: false });
   });
 });
+
+describe('behind a trusted proxy', () => {
+  it('takes the scheme and host from X-Forwarded-* for the origin check', async () => {
+    const portal = await startTestPortal({ env: { PORTAL_TRUST_PROXY: 'on' } });
+    try {
+      const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'portal.example.com' };
+      const client = new ApiClient(portal.url, forwarded);
+      const own = await client.post('/api/auth/sign-in',
+        { email: portal.admin.email, password: portal.admin.password },
+        { origin: 'https://portal.example.com' });
+      assert.equal(own.status, 200);
+      const plain = await client.post('/api/auth/sign-in',
+        { email: portal.admin.email, password: portal.admin.password },
+        { origin: 'http://portal.example.com' });
+      assert.equal(plain.status, 403);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('ignores X-Forwarded-* when the proxy is not trusted', async () => {
+    const portal = await startTestPortal();
+    try {
+      const client = new ApiClient(portal.url, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'portal.example.com' });
+      const answer = await client.post('/api/auth/sign-in',
+        { email: portal.admin.email, password: portal.admin.password },
+        { origin: 'https://portal.example.com' });
+      assert.equal(answer.status, 403);
+    } finally {
+      await portal.close();
+    }
+  });
+});

@@ -184,63 +184,76 @@ export interface AttemptResult {
   nextAttemptAt?: string;
 }
 
-/** Writes the verdicts of a batch of attempts in one transaction. */
+/** Writes the verdicts of a batch of attempts in one transaction, two statements a chunk. */
 export async function recordResults(db: Db, worker: string, results: AttemptResult[]): Promise<void> {
   if (results.length === 0) return;
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
-    for (const result of results) {
-      await trx.updateTable('outbox_messages')
-        .set(rowUpdate(result, now))
-        .where('id', '=', result.row.id)
-        .where('state', '=', 'sending')
-        .execute();
+    // Kept under the bound-parameter limits: 11 parameters a row in the attempts insert.
+    for (let i = 0; i < results.length; i += 250) {
+      const chunk = results.slice(i, i + 250);
+      await updateRows(trx, chunk, now);
+      await trx.insertInto('outbox_attempts').values(chunk.map((result) => ({
+        id: randomUUID(),
+        message_row: result.row.id,
+        at: result.at,
+        ms: result.ms,
+        outcome: result.outcome,
+        code: result.code ?? null,
+        response_code: result.responseCode ?? null,
+        command: result.command ?? null,
+        response: result.response ?? null,
+        target: result.target.join(', '),
+        worker,
+      }))).execute();
     }
-    await trx.insertInto('outbox_attempts').values(results.map((result) => ({
-      id: randomUUID(),
-      message_row: result.row.id,
-      at: result.at,
-      ms: result.ms,
-      outcome: result.outcome,
-      code: result.code ?? null,
-      response_code: result.responseCode ?? null,
-      command: result.command ?? null,
-      response: result.response ?? null,
-      target: result.target.join(', '),
-      worker,
-    }))).execute();
   });
 }
 
-function rowUpdate(result: AttemptResult, now: string) {
-  const counted = result.outcome === 'sent' || result.outcome === 'deferred' || result.outcome === 'failed';
-  const common = {
-    updated_at: now,
-    lease_owner: null,
-    attempts: counted ? sql<number>`attempts + 1` : sql<number>`attempts`,
+/** The new values of one message's row after an attempt. */
+function rowValues(result: AttemptResult, now: string) {
+  const counted = ['sent', 'deferred', 'failed'].includes(result.outcome);
+  // Held and paused attempts are not the message's fault: back in the queue, due at once.
+  const state = result.outcome === 'held' || result.outcome === 'paused' ? 'queued' : result.outcome;
+  const sent = result.outcome === 'sent';
+  return [
+    result.row.id,
+    state,
+    counted ? 1 : 0,
     // The server's reply code when there is one (550 says more than EENVELOPE); the
     // transport's code otherwise (ECONNREFUSED, ETIMEDOUT). Each attempt keeps both.
-    last_code: result.responseCode ? String(result.responseCode) : (result.code ?? null),
-    last_response: result.response ?? null,
-  };
-  switch (result.outcome) {
-    case 'sent':
-      return {
-        ...common,
-        state: 'sent' as const,
-        sent_at: now,
-        redirected_to: result.redirectedTo ?? null,
-        rejected: result.rejected && result.rejected.length > 0 ? JSON.stringify(result.rejected) : null,
-      };
-    case 'deferred':
-      return { ...common, state: 'deferred' as const, next_attempt_at: result.nextAttemptAt ?? now };
-    case 'failed':
-      return { ...common, state: 'failed' as const };
-    case 'held':
-    case 'paused':
-      // Not the message's fault: back in the queue, due at once, no attempt spent.
-      return { ...common, state: 'queued' as const, next_attempt_at: now };
-  }
+    result.responseCode ? String(result.responseCode) : (result.code ?? null),
+    result.response ?? null,
+    state === 'deferred' ? (result.nextAttemptAt ?? now) : now,
+    sent ? (result.redirectedTo ?? null) : null,
+    sent && result.rejected && result.rejected.length > 0 ? JSON.stringify(result.rejected) : null,
+  ];
+}
+
+/**
+ * One UPDATE for a whole batch, joined to its values; both dialects know UPDATE … FROM. Only
+ * rows still `sending` change: a message cancelled or re-leased meanwhile keeps its state.
+ */
+async function updateRows(trx: Transaction<Database>, results: AttemptResult[], now: string) {
+  const rows = results.map((result) => sql`(${sql.join(rowValues(result, now))})`);
+  await sql`
+    with v(id, state, counted, last_code, last_response, next_attempt_at, redirected_to, rejected)
+      as (values ${sql.join(rows)})
+    update outbox_messages set
+      state = v.state,
+      attempts = outbox_messages.attempts + cast(v.counted as integer),
+      last_code = v.last_code,
+      last_response = v.last_response,
+      next_attempt_at = v.next_attempt_at,
+      lease_owner = null,
+      updated_at = ${now},
+      sent_at = case when v.state = 'sent' then ${now} else outbox_messages.sent_at end,
+      redirected_to = case when v.state = 'sent' then v.redirected_to
+        else outbox_messages.redirected_to end,
+      rejected = case when v.state = 'sent' then v.rejected else outbox_messages.rejected end
+    from v
+    where outbox_messages.id = v.id and outbox_messages.state = 'sending'
+  `.execute(trx);
 }
 
 export interface OutboxControl {
