@@ -68,6 +68,8 @@ export class OutboxWorker {
   private inFlight = 0;
   private setup?: MailSetup;
   private pending: AttemptResult[] = [];
+  /** Verdicts in the batch being written. */
+  private recording = 0;
   private flushing?: Promise<void>;
   private flushTimer?: NodeJS.Timeout;
   private wake?: () => void;
@@ -136,9 +138,30 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * Slots for new claims. Answered messages whose verdicts wait to be written, or are being
+   * written, count too: they stay leased, and without this a slow database lets them pile up
+   * past their lease, to be sent again.
+   */
+  private freeSlots(): number {
+    return this.options.maxInFlight - this.inFlight - this.pending.length - this.recording;
+  }
+
+  /** A round costs a few queries: worth it once a quarter of the slots are free, or all idle. */
+  private worthClaiming(): boolean {
+    const free = this.freeSlots();
+    return free >= Math.max(1, Math.floor(this.options.maxInFlight / 4)) || (free > 0 && this.inFlight === 0);
+  }
+
+  /** Wakes the loop when slots came free while it waited for them. */
+  private slotsFreed(): void {
+    if (this.wake && this.worthClaiming()) this.wake();
+  }
+
   /** One round: claim what may be sent now and hand it over; returns how long to wait. */
   private async round(): Promise<number> {
     const { pollMs } = this.portal.config.outbox;
+    if (!this.worthClaiming()) return pollMs;
     const control = await readControl(this.portal.db);
     if (control.paused) return pollMs;
     if (control.heldUntil && Date.parse(control.heldUntil) > Date.now()) {
@@ -149,10 +172,7 @@ export class OutboxWorker {
 
     const setup = await this.currentSetup();
     if (!setup.transport) return pollMs;
-    // Answered messages whose verdicts wait to be written count too: they stay leased, and
-    // without this a slow database lets them pile up past their lease, to be sent again.
-    const free = this.options.maxInFlight - this.inFlight - this.pending.length;
-    if (free <= 0) return 5;
+    const free = this.freeSlots();
     // While probing an unreachable server, one message is enough to learn it is back.
     const limit = this.holding ? 1 : free;
 
@@ -370,6 +390,7 @@ export class OutboxWorker {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    this.recording = batch.length;
     this.flushing = recordResults(this.portal.db, this.id, batch)
       .catch((error: unknown) => {
         // The leases will expire and the messages be sent again: at least once, never lost.
@@ -377,6 +398,8 @@ export class OutboxWorker {
       })
       .finally(() => {
         this.flushing = undefined;
+        this.recording = 0;
+        this.slotsFreed();
       });
     await this.flushing;
     for (const result of batch) {
