@@ -11,7 +11,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Transaction } from 'kysely';
 import type { Transporter } from 'nodemailer';
+import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../log.ts';
 import type { Portal } from '../../portal.ts';
 import { composeMessage, ComposeError, type MailActor, type MailDraft } from '../mail/compose.ts';
@@ -82,8 +84,9 @@ export class OutboxWorker {
     this.log = portal.log.child({ worker: this.id });
     this.options = {
       maxInFlight: options.maxInFlight ?? portal.config.outbox.connections * 20,
-      flushSize: options.flushSize ?? 200,
-      flushMs: options.flushMs ?? 20,
+      flushSize: options.flushSize ?? 100,
+      // Each flush is a commit; gathering verdicts for a few tens of ms saves many of them.
+      flushMs: options.flushMs ?? 50,
     };
   }
 
@@ -176,8 +179,7 @@ export class OutboxWorker {
     // While probing an unreachable server, one message is enough to learn it is back.
     const limit = this.holding ? 1 : free;
 
-    const account = await this.claimAccount(limit);
-    const crm = await this.claimCrm(limit - account.length, setup.settings);
+    const { account, crm } = await this.claim(limit, setup.settings);
     // Settings saved while claiming apply to what was claimed: a message written after a save
     // leaves under the saved settings (a redirect turned on, say), never the ones before.
     const sendSetup = account.length + crm.rows.length > 0 ? await this.currentSetup() : setup;
@@ -189,36 +191,39 @@ export class OutboxWorker {
     return crm.retryAt ? Math.max(5, Math.min(pollMs, crm.retryAt - Date.now())) : pollMs;
   }
 
-  private claimAccount(limit: number): Promise<OutboxRow[]> {
-    const { db, dialect, config } = this.portal;
-    const options = { owner: this.id, leaseMs: config.outbox.leaseSeconds * 1000, dialect };
-    return db.transaction().execute((trx) => claimMessages(trx, 'account', limit, options));
+  /** Claims account mail first, then CRM mail into the slots left, in one transaction. */
+  private claim(limit: number, settings: EmailSettings) {
+    return this.portal.db.transaction().execute(async (trx) => {
+      const account = await claimMessages(trx, 'account', limit, this.claimOptions());
+      const crm = await this.claimCrm(trx, limit - account.length, settings);
+      return { account, crm };
+    });
+  }
+
+  private claimOptions() {
+    const { dialect, config } = this.portal;
+    return { owner: this.id, leaseMs: config.outbox.leaseSeconds * 1000, dialect };
   }
 
   private async claimCrm(
+    trx: Transaction<Database>,
     limit: number,
     settings: EmailSettings,
   ): Promise<{ rows: OutboxRow[]; handoff?: string; retryAt?: number }> {
     if (limit <= 0) return { rows: [] };
-    const { db, dialect, config } = this.portal;
-    const leaseMs = config.outbox.leaseSeconds * 1000;
-    const options = { owner: this.id, leaseMs, dialect };
-    if (!settings.queuingEnabled) {
-      const rows = await db.transaction().execute((trx) => claimMessages(trx, 'crm', limit, options));
-      return { rows };
-    }
+    const options = this.claimOptions();
+    if (!settings.queuingEnabled) return { rows: await claimMessages(trx, 'crm', limit, options) };
 
-    const rule = { bulkSize: settings.bulkSize, intervalMs: settings.bulkIntervalSeconds * 1000, leaseMs };
-    return db.transaction().execute(async (trx) => {
-      await lockPacing(trx, dialect);
-      const { budget, retryAt } = await crmBudget(trx, rule);
-      if (budget === 0) return { rows: [], retryAt };
-      const wanted = Math.min(limit, budget);
-      const handoff = await reserveHandoffs(trx, wanted);
-      const rows = await claimMessages(trx, 'crm', wanted, options);
-      if (rows.length < wanted) await shrinkHandoffs(trx, handoff, rows.length);
-      return rows.length > 0 ? { rows, handoff } : { rows };
-    });
+    const intervalMs = settings.bulkIntervalSeconds * 1000;
+    const rule = { bulkSize: settings.bulkSize, intervalMs, leaseMs: options.leaseMs };
+    await lockPacing(trx, options.dialect);
+    const { budget, retryAt } = await crmBudget(trx, rule);
+    if (budget === 0) return { rows: [], retryAt };
+    const wanted = Math.min(limit, budget);
+    const handoff = await reserveHandoffs(trx, wanted);
+    const rows = await claimMessages(trx, 'crm', wanted, options);
+    if (rows.length < wanted) await shrinkHandoffs(trx, handoff, rows.length);
+    return rows.length > 0 ? { rows, handoff } : { rows };
   }
 
   private readonly handoffs = new Map<string, number>();

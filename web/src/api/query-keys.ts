@@ -12,4 +12,9 @@ export const queryKeys = {
   auditLog: ['settings', 'audit'] as const,
   auditLogPage: (page: number) => ['settings', 'audit', page] as const,
   users: ['users'] as const,
+  mailMessages: ['mail', 'messages'] as const,
+  mailMessageList: (filter: { state?: string; q?: string; page: number }) =>
+    ['mail', 'messages', 'list', filter] as const,
+  mailMessage: (id: string) => ['mail', 'messages', 'detail', id] as const,
+  outboxStats: ['outbox', 'stats'] as const,
 };

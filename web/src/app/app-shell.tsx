@@ -8,12 +8,32 @@ import {
   Text,
   Tooltip,
 } from '@mantine/core';
-import { Link, Outlet, useNavigate } from 'react-router-dom';
+import { Link, NavLink, Outlet, useMatch, useNavigate } from 'react-router-dom';
 import { GearIcon } from '../components/icons.tsx';
 import type { User } from '../features/auth/api.ts';
+import { OutboxBanners } from '../features/outbox-status/outbox-banners.tsx';
 import { RedirectBanner } from '../features/status/redirect-banner.tsx';
 
-/** The frame of every signed-in page: the header, the redirect banner, then the page. */
+/** A place in the header navigation, marked as current while one of its pages is open. */
+function HeaderLink({ to, label }: { to: string; label: string }) {
+  const current = useMatch({ path: to, end: false }) !== null;
+  return (
+    <Button
+      component={NavLink}
+      to={to}
+      size="sm"
+      variant={current ? 'light' : 'subtle'}
+      color={current ? undefined : 'gray'}
+    >
+      {label}
+    </Button>
+  );
+}
+
+/**
+ * The frame of every signed-in page: the header with the navigation, the banners (outbox
+ * paused or held, redirect on), then the page.
+ */
 export function PortalShell({ user }: { user: User }) {
   const navigate = useNavigate();
 
@@ -21,9 +41,14 @@ export function PortalShell({ user }: { user: User }) {
     <AppShell header={{ height: 60 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Anchor component={Link} to="/" underline="never" c="inherit" fw={700} size="lg">
-            Home Portal
-          </Anchor>
+          <Group gap="lg" wrap="nowrap">
+            <Anchor component={Link} to="/" underline="never" c="inherit" fw={700} size="lg">
+              Home Portal
+            </Anchor>
+            <Group component="nav" aria-label="Main" gap={4} wrap="nowrap">
+              <HeaderLink to="/mail/log" label="Delivery log" />
+            </Group>
+          </Group>
           <Group gap="sm" wrap="nowrap">
             {user.role === 'administrator' && (
               <Tooltip label="Configuration">
@@ -50,6 +75,7 @@ export function PortalShell({ user }: { user: User }) {
       </AppShell.Header>
       <AppShell.Main>
         <Container size="lg" px={0}>
+          <OutboxBanners user={user} />
           <RedirectBanner user={user} />
           <Outlet />
         </Container>

@@ -1,12 +1,14 @@
 /**
  * Every route of the UI. URLs name the place in the configuration, so each tab can be linked
- * to: /configuration/general/settings/email is the e-mail settings.
+ * to: /configuration/general/settings/email is the e-mail settings; /mail/log is the
+ * delivery log and /mail/log/<id> one message in it.
  */
 import { createBrowserRouter, Navigate } from 'react-router-dom';
 import { AuditLogPage } from '../features/audit-log/audit-log-page.tsx';
 import { SetupPage } from '../features/auth/setup-page.tsx';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
 import { SignOutPage } from '../features/auth/sign-out-page.tsx';
+import { DeliveryLogPage } from '../features/delivery-log/delivery-log-page.tsx';
 import {
   ConfigurationIndexPage,
   ConfigurationLayout,
@@ -33,6 +35,9 @@ export function createRouter() {
       element: <RequireSession>{(user) => <PortalShell user={user} />}</RequireSession>,
       children: [
         { index: true, element: <HomePage /> },
+        { path: 'mail', element: <Navigate to="log" replace /> },
+        // One route for the log and a message's drawer over it: the list stays mounted.
+        { path: 'mail/log/:id?', element: <DeliveryLogPage /> },
         {
           path: 'configuration',
           element: <RequireAdministrator />,

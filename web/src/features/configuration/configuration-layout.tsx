@@ -17,6 +17,11 @@ const menu: { group: string; entries: MenuEntry[] }[] = [
         to: '/configuration/general',
         description: 'E-mail, company details, users and the audit log',
       },
+      {
+        label: 'Delivery log',
+        to: '/mail/log',
+        description: 'Every message sent, its attempts, and the outbox',
+      },
     ],
   },
 ];

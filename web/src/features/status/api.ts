@@ -5,6 +5,10 @@ import { queryKeys } from '../../api/query-keys.ts';
 export interface PortalStatus {
   redirectAllToAdmin: boolean;
   administratorEmail: string;
+  /** Whether the outbox stopped sending until an administrator resumes it. */
+  outboxPaused: boolean;
+  /** Why it paused: given to administrators only, while it is paused. */
+  outboxPauseReason?: string;
 }
 
 /** `GET /api/status`: what every signed-in page shows, such as the redirect banner. */

@@ -1,0 +1,29 @@
+import { Badge } from '@mantine/core';
+import type { MessageState } from './api.ts';
+
+export const stateLabels: Record<MessageState, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  deferred: 'Deferred',
+  sent: 'Sent',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+const stateColors: Record<MessageState, string> = {
+  queued: 'blue',
+  sending: 'indigo',
+  deferred: 'orange',
+  sent: 'green',
+  failed: 'red',
+  cancelled: 'gray',
+};
+
+/** A message's state as a coloured badge; the word carries the meaning, the colour helps. */
+export function StateBadge({ state }: { state: MessageState }) {
+  return (
+    <Badge color={stateColors[state] ?? 'gray'} variant="light" radius="sm">
+      {stateLabels[state] ?? state}
+    </Badge>
+  );
+}
