@@ -71,8 +71,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('message_id', 'text', (c) => c.notNull())
         .addColumn('lane', 'text', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('actor', 'text', (c) => c.notNull())
-        .addColumn('draft', 'text', (c) => c.notNull())
         .addColumn('recipients', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('created_by', 'text')
@@ -94,6 +92,14 @@ const migrations: Record<string, Migration> = {
         .columns(['created_at']).execute();
       await db.schema.createIndex('outbox_state_created').on('outbox_messages')
         .columns(['state', 'created_at']).execute();
+
+      await db.schema
+        .createTable('outbox_contents')
+        .addColumn('message_row', 'text', (c) =>
+          c.primaryKey().references('outbox_messages.id').onDelete('cascade'))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('draft', 'text', (c) => c.notNull())
+        .execute();
 
       await db.schema
         .createTable('outbox_attempts')

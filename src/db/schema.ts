@@ -63,10 +63,6 @@ export interface OutboxMessagesTable {
   message_id: string;
   lane: OutboxLane;
   state: OutboxState;
-  /** JSON of the MailActor who signs the message, as it was when the message was written. */
-  actor: string;
-  /** JSON of the MailDraft: recipients, subject, text, html. */
-  draft: string;
   /** Every recipient, lower case, for searching the delivery log. */
   recipients: string;
   subject: string;
@@ -87,6 +83,18 @@ export interface OutboxMessagesTable {
   redirected_to: string | null;
   /** JSON list of recipients the server refused while accepting the others. */
   rejected: string | null;
+}
+
+/**
+ * What a message says, written once. It lives apart from the message's state so that the
+ * frequent state changes rewrite small rows, not the whole content.
+ */
+export interface OutboxContentsTable {
+  message_row: string;
+  /** JSON of the MailActor who signs the message, as it was when the message was written. */
+  actor: string;
+  /** JSON of the MailDraft: recipients, subject, text, html. */
+  draft: string;
 }
 
 export interface OutboxAttemptsTable {
@@ -127,6 +135,7 @@ export interface CrmHandoffsTable {
 
 export interface Database {
   outbox_messages: OutboxMessagesTable;
+  outbox_contents: OutboxContentsTable;
   outbox_attempts: OutboxAttemptsTable;
   outbox_control: OutboxControlTable;
   crm_handoffs: CrmHandoffsTable;

@@ -59,8 +59,16 @@ export interface MessageSummary {
 
 type Row = Awaited<ReturnType<typeof findRow>>;
 
+/** Messages with their content: the delivery log shows both. */
+function withContent(db: Db) {
+  return db.selectFrom('outbox_messages')
+    .innerJoin('outbox_contents', 'outbox_contents.message_row', 'outbox_messages.id')
+    .selectAll('outbox_messages')
+    .select(['outbox_contents.actor', 'outbox_contents.draft']);
+}
+
 function findRow(db: Db, id: string) {
-  return db.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return withContent(db).where('outbox_messages.id', '=', id).executeTakeFirst();
 }
 
 function summary(row: NonNullable<Row>): MessageSummary {
@@ -110,11 +118,15 @@ export async function listMessages(db: Db, user: User, filter: ListFilter) {
       sql<boolean>`(recipients like ${pattern} escape '\\' or lower(subject) like ${pattern} escape '\\')`,
     );
   }
-  const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'desc').orderBy('id')
+  const [page, count] = await Promise.all([
+    query.select('id').orderBy('created_at', 'desc').orderBy('id')
       .limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);
+  const ids = page.map((row) => row.id);
+  const found = ids.length === 0 ? [] : await withContent(db).where('outbox_messages.id', 'in', ids).execute();
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const rows = ids.map((id) => byId.get(id)!);
   return { messages: rows.map(summary), total: Number(count.n), page: filter.page, pageSize: filter.pageSize };
 }
 

@@ -21,7 +21,8 @@ export interface NewMessage {
   createdBy?: string | null;
 }
 
-export type OutboxRow = OutboxMessagesTable;
+/** A message's state with its content. */
+export type OutboxRow = OutboxMessagesTable & { actor: string; draft: string };
 
 export interface EnqueueOptions {
   lifetimeHours: number;
@@ -49,8 +50,6 @@ export async function enqueueMessages(
       message_id: `<${id}@${options.messageIdDomain}>`,
       lane: message.lane,
       state: 'queued' as const,
-      actor: JSON.stringify(message.actor),
-      draft: JSON.stringify(message.draft),
       recipients: recipientsOf(message.draft),
       subject: message.draft.subject,
       created_by: message.createdBy ?? null,
@@ -61,11 +60,30 @@ export async function enqueueMessages(
       attempts: 0,
     };
   });
+  const contents = messages.map((message, i) => ({
+    message_row: rows[i]!.id,
+    actor: JSON.stringify(message.actor),
+    draft: JSON.stringify(message.draft),
+  }));
   // Kept under SQLite's and PostgreSQL's limits on bound parameters per statement.
   for (let i = 0; i < rows.length; i += 500) {
     await db.insertInto('outbox_messages').values(rows.slice(i, i + 500)).execute();
+    await db.insertInto('outbox_contents').values(contents.slice(i, i + 500)).execute();
   }
   return rows.map((row) => row.id);
+}
+
+/** The content of claimed messages, joined to them in the order they were claimed. */
+async function withContents(db: Executor, rows: OutboxMessagesTable[]): Promise<OutboxRow[]> {
+  if (rows.length === 0) return [];
+  const contents = await db.selectFrom('outbox_contents').selectAll()
+    .where('message_row', 'in', rows.map((row) => row.id)).execute();
+  const byRow = new Map(contents.map((content) => [content.message_row, content]));
+  return rows.map((row) => {
+    const content = byRow.get(row.id);
+    if (!content) throw new Error(`outbox message ${row.id} has no content`);
+    return { ...row, actor: content.actor, draft: content.draft };
+  });
 }
 
 export interface ClaimOptions {
@@ -94,13 +112,14 @@ export async function claimMessages(
   if (options.dialect === 'postgres') due = due.forUpdate().skipLocked();
 
   const leaseEnd = new Date(now.getTime() + options.leaseMs).toISOString();
-  return trx
+  const claimed = await trx
     .updateTable('outbox_messages')
     .set({ state: 'sending', lease_owner: options.owner, next_attempt_at: leaseEnd,
       updated_at: now.toISOString() })
     .where('id', 'in', due)
     .returningAll()
     .execute();
+  return withContents(trx, claimed);
 }
 
 export interface PacingRule {
