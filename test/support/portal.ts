@@ -59,14 +59,14 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     });
   }
 
-  const port = String(new URL(running.url).port);
   const test: TestPortal = {
     ...running,
     admin,
     dataDir,
     async restart() {
       await running.close();
-      running = await startPortal({ ...config, port: Number(port) }, { schema, log: options.log });
+      // A new port: a client's kept-alive connection to the old server must not be reused.
+      running = await startPortal(config, { schema, log: options.log });
       Object.assign(test, { portal: running.portal, server: running.server, url: running.url });
     },
     async close() {
