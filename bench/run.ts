@@ -5,6 +5,7 @@
  *
  * See docs/benchmarks.md for what each figure means and the results of the last full run.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, relative } from 'node:path';
@@ -30,6 +31,8 @@ const pacingRule = { bulkSize: 50, intervalSeconds: 1 };
 
 export interface BenchResults {
   date: string;
+  /** The commit measured, and whether src/ had changes not committed. */
+  source: { commit: string; uncommittedChanges: boolean };
   machine: {
     cpus: number;
     cpuModel: string;
@@ -135,6 +138,17 @@ async function runRounds(options: BenchOptions, sink: SmtpSink, results: BenchRe
   }
 }
 
+function sourceVersion(): BenchResults['source'] {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedChanges: git('status', '--porcelain', '--', 'src').length > 0 };
+  } catch {
+    return { commit: 'unknown', uncommittedChanges: false };
+  }
+}
+
 function outputPath(options: BenchOptions): string {
   if (options.out) return options.out;
   const name = options.full ? 'latest.json' : 'quick.json';
@@ -149,6 +163,7 @@ async function main(): Promise<void> {
   }
   const results: BenchResults = {
     date: new Date().toISOString(),
+    source: sourceVersion(),
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -196,7 +211,9 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nHome Portal bench, ${results.date.slice(0, 10)}: ${options.messages} messages of `
-    + `${bodyBytes} bytes, ${results.machine.cpus} × ${results.machine.cpuModel}, Node `
+    + `${bodyBytes} bytes, commit ${results.source.commit}`
+    + `${results.source.uncommittedChanges ? ' (src/ changed)' : ''}, `
+    + `${results.machine.cpus} × ${results.machine.cpuModel}, Node `
     + `${process.version}, load ${results.machine.loadAverage.start.toFixed(1)} → `
     + `${results.machine.loadAverage.end.toFixed(1)}\n`);
   console.log(summaryTable(results));
