@@ -4,7 +4,6 @@
  * into smtp-sink, and recorded as sent. The clock runs from the first batch request to the
  * last `sent_at` in the database.
  */
-import { cpuMicros, maxOf, percentile } from './stats.ts';
 import { body, recipient } from './message.ts';
 import {
   configureSmtp,
@@ -16,6 +15,7 @@ import {
 } from './portal.ts';
 import { note, progress } from './progress.ts';
 import type { SmtpSink } from './smtp-sink.ts';
+import { cpuMicros, maxOf, percentile } from './stats.ts';
 
 export interface Latency {
   p50: number;
