@@ -39,13 +39,20 @@ export interface EndToEndResult {
   peakHeapBytes: number;
 }
 
-export async function runEndToEnd(
-  sink: SmtpSink,
-  messages: number,
-  pollMs: number,
-): Promise<EndToEndResult> {
+export interface EndToEndOptions {
+  messages: number;
+  /** Messages sent through the same portal, untimed, before the timed ones. */
+  warmup: number;
+  pollMs: number;
+  /** PORTAL_OUTBOX_THREADS; unset leaves the portal's default. */
+  threads?: number;
+}
+
+export async function runEndToEnd(sink: SmtpSink, options: EndToEndOptions): Promise<EndToEndResult> {
+  const { messages, warmup, pollMs, threads } = options;
   const shown = progress('(c) portal');
-  const bench = await startBenchPortal({ worker: true, pollMs });
+  const env: Record<string, string> = threads === undefined ? {} : { PORTAL_OUTBOX_THREADS: String(threads) };
+  const bench = await startBenchPortal({ worker: true, pollMs, env });
   let peakRssBytes = 0;
   let peakHeapBytes = 0;
   let failed = true;
@@ -57,6 +64,12 @@ export async function runEndToEnd(
 
   try {
     await configureSmtp(bench.client, sink.address);
+    if (warmup > 0) {
+      await enqueueMessages(bench.client, warmup, 'account');
+      await waitUntilSent(bench.client, warmup, (stats) => {
+        shown.update(`warm-up ${stats.counts.sent}/${warmup}`);
+      });
+    }
     let accepted = 0;
     let sent = 0;
     const show = () => shown.update(`sent ${sent}/${messages}  enqueued ${accepted}/${messages}`);
@@ -67,21 +80,23 @@ export async function runEndToEnd(
       accepted = count;
       show();
     });
-    const done = waitUntilSent(bench.client, messages, (stats) => {
-      sent = stats.counts.sent;
+    const done = waitUntilSent(bench.client, warmup + messages, (stats) => {
+      sent = stats.counts.sent - warmup;
       show();
     });
     const [enqueue] = await Promise.all([enqueued, done]);
     const cpuUsPerMessage = cpuMicros(process.cpuUsage(cpu)) / messages;
 
     const rows = await bench.running.portal.db.selectFrom('outbox_messages')
-      .select(['created_at', 'sent_at']).execute();
+      .select(['created_at', 'sent_at']).where('created_at', '>=', new Date(started).toISOString())
+      .execute();
+    if (rows.length !== messages) throw new Error(`found ${rows.length} of ${messages} timed messages`);
     const sentTimes = rows.map((row) => Date.parse(row.sent_at!));
     const latencies = rows.map((row, i) => sentTimes[i]! - Date.parse(row.created_at));
     const ms = maxOf(sentTimes) - started;
     const perSecond = (messages * 1000) / ms;
     shown.done(`sent ${messages}/${messages}: ${Math.round(perSecond)} msg/s`);
-    const lightLoad = await runLightLoad(bench, messages);
+    const lightLoad = await runLightLoad(bench, warmup + messages);
     failed = false;
     return {
       messages,

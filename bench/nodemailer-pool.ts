@@ -58,41 +58,57 @@ function messageFor(i: number) {
   };
 }
 
+/** Sends `messages` through the transport with `inFlight` promises open at a time. */
+function sendAll(
+  transport: Transporter<SMTPSentMessageInfo>,
+  messages: number,
+  inFlight: number,
+  onSent: (sent: number) => void,
+): Promise<void> {
+  let next = 0;
+  let sent = 0;
+  return new Promise<void>((resolve, reject) => {
+    const sendNext = (): void => {
+      if (next >= messages) return;
+      const i = next;
+      next += 1;
+      transport.sendMail(messageFor(i)).then(() => {
+        sent += 1;
+        onSent(sent);
+        if (sent === messages) resolve();
+        else sendNext();
+      }, reject);
+    };
+    for (let k = 0; k < Math.min(inFlight, messages); k += 1) sendNext();
+  });
+}
+
 export async function runNodemailerPool(
   sink: SmtpSink,
   messages: number,
   connections: number,
   inFlight: number,
+  warmup: number,
 ): Promise<PoolResult> {
   const shown = progress('(b) nodemailer pool');
   const transport: Transporter<SMTPSentMessageInfo> = createMailTransport(
     sinkSettings(sink.address),
     workerTransportExtras(connections),
   );
-  let next = 0;
-  let sent = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
+  let ms: number;
+  let cpuUsPerMessage: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const sendNext = (): void => {
-        if (next >= messages) return;
-        const i = next;
-        next += 1;
-        transport.sendMail(messageFor(i)).then(() => {
-          sent += 1;
-          shown.update(`sent ${sent}/${messages}`);
-          if (sent === messages) resolve();
-          else sendNext();
-        }, reject);
-      };
-      for (let k = 0; k < Math.min(inFlight, messages); k += 1) sendNext();
-    });
+    if (warmup > 0) {
+      await sendAll(transport, warmup, inFlight, (sent) => shown.update(`warm-up ${sent}/${warmup}`));
+    }
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await sendAll(transport, messages, inFlight, (sent) => shown.update(`sent ${sent}/${messages}`));
+    ms = performance.now() - started;
+    cpuUsPerMessage = cpuMicros(process.cpuUsage(cpu)) / messages;
   } finally {
     transport.close();
   }
-  const ms = performance.now() - started;
-  const cpuUsPerMessage = cpuMicros(process.cpuUsage(cpu)) / messages;
   const perSecond = (messages * 1000) / ms;
   shown.done(`sent ${messages}/${messages}: ${Math.round(perSecond)} msg/s`);
   return { messages, connections, inFlight, ms, perSecond, cpuUsPerMessage };

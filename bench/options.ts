@@ -13,6 +13,10 @@ export interface BenchOptions {
   pacing: number;
   /** Rounds of (a), (b), (c), run in turn; the medians are the figures. */
   rounds: number;
+  /** Messages sent untimed by (b) and (c) before each timed run, so V8 has compiled the code. */
+  warmup: number;
+  /** The portal's sender threads (PORTAL_OUTBOX_THREADS); unset means the portal's default. */
+  threads?: number;
   /** Let the queued messages drain after the memory figure, and time it. */
   drain: boolean;
   only: Set<Scenario>;
@@ -22,7 +26,7 @@ export interface BenchOptions {
   full: boolean;
 }
 
-export const defaults = { messages: 20_000, queued: 100_000, pacing: 500, rounds: 3 };
+export const defaults = { messages: 20_000, queued: 100_000, pacing: 500, rounds: 3, warmup: 2_000 };
 
 export const usage = `Usage: npm run bench -- [options]
 
@@ -30,6 +34,8 @@ export const usage = `Usage: npm run bench -- [options]
   --queued N     messages queued for the memory figure (${defaults.queued})
   --pacing N     CRM messages for the pacing figure (${defaults.pacing})
   --rounds N     rounds of (a), (b), (c), taken in turn; medians are reported (${defaults.rounds})
+  --warmup N     messages (b) and (c) send untimed before each timed run (${defaults.warmup})
+  --threads N    the portal's sender threads, PORTAL_OUTBOX_THREADS (the portal's default)
   --drain        after the memory figure, start the worker and time the drain
   --only LIST    some of: ${scenarios.join(', ')} (comma-separated)
   --out FILE     write the raw figures here (default bench/results/latest.json for a
@@ -56,6 +62,8 @@ export function readOptions(argv: string[]): BenchOptions | 'help' {
       queued: { type: 'string' },
       pacing: { type: 'string' },
       rounds: { type: 'string' },
+      warmup: { type: 'string' },
+      threads: { type: 'string' },
       drain: { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string' },
@@ -77,6 +85,8 @@ export function readOptions(argv: string[]): BenchOptions | 'help' {
     queued: count(values.queued, defaults.queued, 'queued', 1000),
     pacing: count(values.pacing, defaults.pacing, 'pacing', 10),
     rounds: count(values.rounds, defaults.rounds, 'rounds', 1),
+    warmup: count(values.warmup, defaults.warmup, 'warmup', 0),
+    ...(values.threads === undefined ? {} : { threads: count(values.threads, 0, 'threads', 0) }),
     drain: values.drain,
     only,
     ...(values.out ? { out: values.out } : {}),
@@ -84,6 +94,7 @@ export function readOptions(argv: string[]): BenchOptions | 'help' {
   };
   options.full = options.messages === defaults.messages && options.queued === defaults.queued
     && options.pacing === defaults.pacing && options.rounds >= defaults.rounds
+    && options.warmup === defaults.warmup
     && only.size === scenarios.length;
   return options;
 }

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, relative } from 'node:path';
+import { loadConfig } from '../src/config.ts';
 import { runEndToEnd, type EndToEndResult } from './end-to-end.ts';
 import { bodyBytes } from './message.ts';
 import { startNodeSink } from './node-sink.ts';
@@ -50,6 +51,10 @@ export interface BenchResults {
     inFlight: number;
     pollMs: number;
     rounds: number;
+    /** Messages (b) and (c) sent untimed before each timed run. */
+    warmup: number;
+    /** The portal's sender threads (PORTAL_OUTBOX_THREADS). */
+    threads: number;
     queued: number;
     pacing: { messages: number; bulkSize: number; intervalSeconds: number };
   };
@@ -87,7 +92,7 @@ async function openSink(
 }
 
 async function runRounds(options: BenchOptions, sink: SmtpSink, results: BenchResults) {
-  const { only, messages, rounds } = options;
+  const { only, messages, rounds, warmup, threads } = options;
   const a: SourceResult[] = [];
   const b: PoolResult[] = [];
   const c: EndToEndResult[] = [];
@@ -96,8 +101,8 @@ async function runRounds(options: BenchOptions, sink: SmtpSink, results: BenchRe
     if (only.has('a') && !results.skipped.a) {
       a.push(await runSmtpSource(sink, messages, connections));
     }
-    if (only.has('b')) b.push(await runNodemailerPool(sink, messages, connections, inFlight));
-    if (only.has('c')) c.push(await runEndToEnd(sink, messages, pollMs));
+    if (only.has('b')) b.push(await runNodemailerPool(sink, messages, connections, inFlight, warmup));
+    if (only.has('c')) c.push(await runEndToEnd(sink, { messages, warmup, pollMs, threads }));
   }
 
   if (a.length > 0) results.a = { runs: a, perSecond: median(a.map((r) => r.perSecond)) };
@@ -180,6 +185,8 @@ async function main(): Promise<void> {
       inFlight,
       pollMs,
       rounds: options.rounds,
+      warmup: options.warmup,
+      threads: options.threads ?? loadConfig({}).outbox.threads,
       queued: options.queued,
       pacing: { messages: options.pacing, ...pacingRule },
     },
@@ -211,7 +218,8 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nHome Portal bench, ${results.date.slice(0, 10)}: ${options.messages} messages of `
-    + `${bodyBytes} bytes, commit ${results.source.commit}`
+    + `${bodyBytes} bytes after a warm-up of ${options.warmup}, `
+    + `${results.parameters.threads} sender thread(s), commit ${results.source.commit}`
     + `${results.source.uncommittedChanges ? ' (src/ changed)' : ''}, `
     + `${results.machine.cpus} × ${results.machine.cpuModel}, Node `
     + `${process.version}, load ${results.machine.loadAverage.start.toFixed(1)} → `

@@ -51,6 +51,9 @@ export interface OutboxConfig {
   /** Seconds an SMTP server may stay silent mid-session. `PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS`,
    * 120. */
   socketTimeoutSeconds: number;
+  /** Threads that compose and send beside the worker, sharing its connections; 0 does it on
+   * the worker's thread. `PORTAL_OUTBOX_THREADS`, default 2. */
+  threads: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     leaseSeconds: integer(env.PORTAL_OUTBOX_LEASE_SECONDS, 300, 'PORTAL_OUTBOX_LEASE_SECONDS', 5, 86_400, problems),
     pollMs: integer(env.PORTAL_OUTBOX_POLL_MS, 1000, 'PORTAL_OUTBOX_POLL_MS', 10, 60_000, problems),
     socketTimeoutSeconds: integer(env.PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS, 120, 'PORTAL_OUTBOX_SOCKET_TIMEOUT_SECONDS', 1, 3600, problems),
+    threads: integer(env.PORTAL_OUTBOX_THREADS, 2, 'PORTAL_OUTBOX_THREADS', 0, 16, problems),
   };
   if (outbox.retryMaxSeconds < outbox.retryBaseSeconds) {
     problems.push('PORTAL_OUTBOX_RETRY_MAX_SECONDS must not be below PORTAL_OUTBOX_RETRY_BASE_SECONDS.');

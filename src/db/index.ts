@@ -1,13 +1,11 @@
 /**
  * Opens the database: SQLite in the data folder by default, PostgreSQL when a URL is given.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { Database, Db } from './schema.ts';
+import { openSqlite } from './sqlite.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,7 +26,9 @@ export interface OpenDatabase {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
-  const open = options.databaseUrl ? await openPostgres(options) : openSqlite(options.dataDir);
+  const open: OpenDatabase = options.databaseUrl
+    ? await openPostgres(options)
+    : { ...openSqlite(options.dataDir), dialect: 'sqlite' };
   try {
     const schema = open.dialect === 'postgres' ? await currentSchema(open.db) : undefined;
     await migrateToLatest(open.db as Kysely<unknown>, schema);
@@ -42,17 +42,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 async function currentSchema(db: Db): Promise<string> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return rows[0]!.schema;
-}
-
-function openSqlite(dataDir: string): OpenDatabase {
-  mkdirSync(dataDir, { recursive: true });
-  const database = new SQLite(join(dataDir, 'portal.sqlite'));
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
 async function openPostgres(options: DatabaseOptions): Promise<OpenDatabase> {

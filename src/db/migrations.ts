@@ -3,7 +3,7 @@
  * recorded by Kysely's migrator. Only portable column types are used, so one migration serves
  * SQLite and PostgreSQL alike.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001-users-sessions-settings': {
@@ -143,6 +143,16 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('crm_handoffs_reserved').on('crm_handoffs')
         .columns(['reserved_at']).execute();
+    },
+  },
+  '0003-outbox-live-index': {
+    // Claims read messages still to send in the order they fall due. An index of those alone,
+    // in that order, lets a claim read its first rows and stop, where the index on every
+    // state made it sort all due messages each time. Sent ones leave the index.
+    async up(db: Kysely<unknown>) {
+      await sql`create index outbox_live on outbox_messages (lane, next_attempt_at, id)
+        where state in ('queued', 'deferred', 'sending')`.execute(db);
+      await sql`drop index outbox_due`.execute(db);
     },
   },
 };

@@ -119,7 +119,7 @@ export async function listMessages(db: Db, user: User, filter: ListFilter) {
     );
   }
   const [page, count] = await Promise.all([
-    query.select('id').orderBy('created_at', 'desc').orderBy('id')
+    query.select('id').orderBy('created_at', 'desc').orderBy('id', 'desc')
       .limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
     query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);

@@ -7,24 +7,23 @@
  * batches, one transaction each, which keeps the database off the critical path.
  *
  * Delivery is at least once: a message is marked sent only after the server accepted it, so
- * a worker that dies between the two leaves it to be sent again when its lease ends. *
- * Known shortcoming: composing and sending share one thread with the claims and verdicts, so
- * one worker reaches about 0.6 of a bare nodemailer pool (docs/benchmarks.md). Sending from
- * threads that get claimed messages over a MessagePort would use the second core.
+ * a worker that dies between the two leaves it to be sent again when its lease ends.
+ *
+ * Composing and sending happen in a Sender (senders.ts): on sender threads by default, so
+ * that nodemailer's work runs on another core than the database's.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Transaction } from 'kysely';
-import type { Transporter } from 'nodemailer';
 import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../log.ts';
 import type { Portal } from '../../portal.ts';
-import { composeMessage, ComposeError, type MailActor, type MailDraft } from '../mail/compose.ts';
-import { classifySmtpError, type SmtpFailure } from '../mail/smtp-failure.ts';
-import { createMailTransport } from '../mail/transport.ts';
-import type { EmailSettings, GeneralSettings } from '../settings/schema.ts';
+import type { SmtpFailure } from '../mail/smtp-failure.ts';
+import type { EmailSettings } from '../settings/schema.ts';
 import { getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
 import { holdDelayMs, retryDelayMs } from './backoff.ts';
+import type { DeliveryOutcome } from './delivery.ts';
+import { createSender, type Sender } from './senders.ts';
 import {
   claimMessages,
   clearHold,
@@ -42,15 +41,12 @@ import {
   type OutboxRow,
 } from './store.ts';
 
+/** The settings messages are claimed under; the sender holds the transport made from them. */
 interface MailSetup {
   version: string;
   settings: EmailSettings;
-  general: GeneralSettings;
-  transport?: Transporter;
-  /** Messages handed to this transport and not yet answered. */
-  sending: number;
-  /** Replaced by newer settings: closed once its last message is answered. */
-  retired: boolean;
+  /** A server and a sender address are set: there is something to send with. */
+  configured: boolean;
 }
 
 export interface WorkerOptions {
@@ -60,6 +56,8 @@ export interface WorkerOptions {
   /** Verdicts are written once this many wait, or after flushMs. */
   flushSize: number;
   flushMs: number;
+  /** Sender threads; 0 composes and sends on the worker's own thread. */
+  threads: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -79,6 +77,7 @@ export class OutboxWorker {
   private flushTimer?: NodeJS.Timeout;
   private wake?: () => void;
   private holding = false;
+  private readonly sender: Sender;
 
   constructor(
     private readonly portal: Portal,
@@ -90,7 +89,10 @@ export class OutboxWorker {
       flushSize: options.flushSize ?? 100,
       // Each flush is a commit; gathering verdicts for a few tens of ms saves many of them.
       flushMs: options.flushMs ?? 50,
+      threads: options.threads ?? portal.config.outbox.threads,
     };
+    // Each thread keeps at least one connection of its own: no more threads than connections.
+    this.sender = createSender(Math.min(this.options.threads, portal.config.outbox.connections), this.log);
   }
 
   start(): void {
@@ -115,7 +117,7 @@ export class OutboxWorker {
     await this.loop;
     while (this.inFlight > 0) await sleep(10);
     await this.flush();
-    this.setup?.transport?.close();
+    await this.sender.close();
     this.log.info({}, 'outbox worker stopped');
   }
 
@@ -177,7 +179,7 @@ export class OutboxWorker {
     this.holding = control.holds > 0;
 
     const setup = await this.currentSetup();
-    if (!setup.transport) return pollMs;
+    if (!setup.configured) return pollMs;
     const free = this.freeSlots();
     // While probing an unreachable server, one message is enough to learn it is back.
     const limit = this.holding ? 1 : free;
@@ -255,8 +257,6 @@ export class OutboxWorker {
     const version = [...stamps.map((s) => `${s.name}@${s.updated_at}`), secret?.updated_at].join('|');
     if (this.setup?.version === version) return this.setup;
 
-    // Closing the pool at once would fail the messages still waiting in it for a connection.
-    if (this.setup) this.retire(this.setup);
     const [smtp, general] = await Promise.all([
       getSmtpSettings(db, this.portal.cipher),
       getGeneralSettings(db),
@@ -264,42 +264,28 @@ export class OutboxWorker {
     const { password: _password, ...settings } = smtp;
     const configured = smtp.smtpServer !== '' && smtp.emailAddress !== '';
     const { outbox } = this.portal.config;
-    const transport = configured
-      ? createMailTransport(smtp, {
+    // The sender keeps the transport of older settings until their last message is answered.
+    if (configured) {
+      this.sender.configure({ version, smtp, general, transport: {
         pool: true,
         maxConnections: outbox.connections,
         maxMessages: 10_000,
         connectionTimeoutMs: 15_000,
         greetingTimeoutMs: 15_000,
         socketTimeoutMs: outbox.socketTimeoutSeconds * 1000,
-      })
-      : undefined;
-    this.setup = { version, settings, general, transport, sending: 0, retired: false };
+      } });
+    }
+    this.setup = { version, settings, configured };
     this.log.info({ configured }, 'outbox transport ready');
     return this.setup;
   }
 
-  private retire(setup: MailSetup): void {
-    setup.retired = true;
-    if (setup.sending === 0) setup.transport?.close();
-  }
-
   private async deliver(row: OutboxRow, setup: MailSetup, handoff?: string): Promise<void> {
     this.inFlight += 1;
-    setup.sending += 1;
-    const started = Date.now();
-    let result: AttemptResult;
-    try {
-      result = await this.attempt(row, setup, started);
-    } catch (error) {
-      this.log.error({ err: error, messageRow: row.id }, 'delivery attempt broke');
-      const retry = Date.now() + this.portal.config.outbox.retryBaseSeconds * 1000;
-      result = { row, outcome: 'deferred', at: new Date(started).toISOString(), ms: 0, target: [],
-        code: 'EINTERNAL', response: String(error), nextAttemptAt: new Date(retry).toISOString() };
-    }
+    const outcome = await this.sender.deliver({ version: setup.version, messageId: row.message_id,
+      actor: row.actor, draft: row.draft });
+    const result = this.resultOf(row, outcome);
     this.inFlight -= 1;
-    setup.sending -= 1;
-    if (setup.retired && setup.sending === 0) setup.transport?.close();
     if (handoff) await this.handoffAnswered(handoff).catch((error: unknown) => {
       this.log.error({ err: error }, 'pacing update failed');
     });
@@ -308,39 +294,35 @@ export class OutboxWorker {
     this.scheduleFlush();
   }
 
-  private async attempt(row: OutboxRow, setup: MailSetup, started: number): Promise<AttemptResult> {
-    const at = new Date(started).toISOString();
-    const draft = JSON.parse(row.draft) as MailDraft;
-    const actor = JSON.parse(row.actor) as MailActor;
-    let message;
-    try {
-      message = composeMessage({ settings: setup.settings, general: setup.general, actor, draft,
-        messageId: row.message_id });
-    } catch (error) {
-      if (!(error instanceof ComposeError)) throw error;
-      return { row, outcome: 'failed', at, ms: 0, target: draft.to, code: 'ECOMPOSE',
-        response: error.message };
-    }
-
-    const target = message.envelope.to;
-    try {
-      const info = await setup.transport!.sendMail({ ...message, from: message.from });
-      // Known shortcoming: a recipient refused for now (4xx) while others were accepted lands
-      // in `rejected` like a permanent refusal and is never retried; that needs state per
-      // recipient. It matters for messages to several recipients when one of them greylists.
-      const rejected = (info.rejected ?? []).map(String);
-      return { row, outcome: 'sent', at, ms: Date.now() - started, target,
-        response: info.response, redirectedTo: message.redirected?.target, rejected };
-    } catch (error) {
-      const failure = classifySmtpError(error);
-      return { ...this.verdict(row, failure), row, at, ms: Date.now() - started, target,
-        code: failure.code, responseCode: failure.responseCode, command: failure.command,
-        response: failure.response ?? failure.message };
+  private resultOf(row: OutboxRow, outcome: DeliveryOutcome): AttemptResult {
+    const { at, ms, target } = outcome;
+    switch (outcome.kind) {
+      case 'sent':
+        return { row, outcome: 'sent', at, ms, target, response: outcome.response,
+          redirectedTo: outcome.redirectedTo, rejected: outcome.rejected };
+      case 'refused': {
+        const { failure } = outcome;
+        return { ...this.verdict(row, failure, Date.parse(at) + ms), row, at, ms, target, code: failure.code,
+          responseCode: failure.responseCode, command: failure.command,
+          response: failure.response ?? failure.message };
+      }
+      case 'uncomposable':
+        return { row, outcome: 'failed', at, ms, target, code: 'ECOMPOSE', response: outcome.reason };
+      case 'broken': {
+        this.log.error({ reason: outcome.reason, messageRow: row.id }, 'delivery attempt broke');
+        const retry = Date.now() + this.portal.config.outbox.retryBaseSeconds * 1000;
+        return { row, outcome: 'deferred', at, ms, target, code: 'EINTERNAL', response: outcome.reason,
+          nextAttemptAt: new Date(retry).toISOString() };
+      }
     }
   }
 
   /** What a failure means for the message: retry later, give up, or not its fault at all. */
-  private verdict(row: OutboxRow, failure: SmtpFailure): Pick<AttemptResult, 'outcome' | 'nextAttemptAt'> {
+  private verdict(
+    row: OutboxRow,
+    failure: SmtpFailure,
+    endedAt: number,
+  ): Pick<AttemptResult, 'outcome' | 'nextAttemptAt'> {
     switch (failure.kind) {
       case 'permanent':
         return { outcome: 'failed' };
@@ -352,7 +334,8 @@ export class OutboxWorker {
       case 'transient': {
         const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
         const delay = retryDelayMs(row.attempts + 1, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
-        const next = Date.now() + delay;
+        // Counted from the refusal, however long its answer took to reach this thread.
+        const next = endedAt + delay;
         if (next > Date.parse(row.expires_at)) return { outcome: 'failed' };
         return { outcome: 'deferred', nextAttemptAt: new Date(next).toISOString() };
       }

@@ -2,7 +2,7 @@
  * Reading and saving the e-mail and general settings. A save is one transaction: the settings,
  * the sealed password and the audit entries land together or not at all.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../db/ids.ts';
 import type { Db } from '../../db/schema.ts';
 import { validationFailed, type FieldErrors } from '../../errors.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
@@ -146,7 +146,7 @@ async function writeSettings(
     }
     if (changes.length > 0) {
       await trx.insertInto('audit_log').values(changes.map(([setting, change]) => ({
-        id: randomUUID(),
+        id: newId(),
         at: now,
         user_id: changer.id,
         user_email: changer.email,

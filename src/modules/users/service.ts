@@ -1,8 +1,8 @@
 /**
  * Users of the portal: administrators and staff, with the names that sign their mail.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { newId } from '../../db/ids.ts';
 import type { Db } from '../../db/schema.ts';
 import { PortalError } from '../../errors.ts';
 import { emailAddress } from '../settings/schema.ts';
@@ -74,7 +74,7 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
   const email = input.email.toLowerCase();
   const now = new Date().toISOString();
   const row = {
-    id: randomUUID(),
+    id: newId(),
     email,
     first_name: input.firstName,
     last_name: input.lastName,
