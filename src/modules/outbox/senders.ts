@@ -12,6 +12,8 @@ import type { Logger } from '../../log.ts';
 import { Deliverer, type DeliveryJob, type DeliveryOutcome, type SendSetup } from './delivery.ts';
 
 export interface Sender {
+  /** Gets ready to send: sender threads take about a second to load their code. */
+  start(): void;
   /** Settings for the jobs delivered after this call. */
   configure(setup: SendSetup): void;
   deliver(job: DeliveryJob): Promise<DeliveryOutcome>;
@@ -33,6 +35,8 @@ export function createSender(threads: number, log: Logger): Sender {
 
 export class InlineSender implements Sender {
   private readonly deliverer = new Deliverer();
+
+  start(): void {}
 
   configure(setup: SendSetup): void {
     this.deliverer.configure(setup);
@@ -70,6 +74,13 @@ export class ThreadSender implements Sender {
     this.threads = Array.from({ length: count }, () => undefined);
   }
 
+  /** Starts every thread now rather than at the first message, which would wait for it. */
+  start(): void {
+    this.threads.forEach((thread, i) => {
+      if (!thread) this.spawn(i);
+    });
+  }
+
   configure(setup: SendSetup): void {
     this.setup = setup;
     // Jobs given before belong to the settings before: they must reach their thread first.
@@ -103,7 +114,7 @@ export class ThreadSender implements Sender {
   private leastBusy(): SenderThread {
     let best: SenderThread | undefined;
     for (let i = 0; i < this.threads.length; i += 1) {
-      const thread = this.threads[i] ?? this.start(i);
+      const thread = this.threads[i] ?? this.spawn(i);
       if (!best || thread.outstanding < best.outstanding) best = thread;
     }
     return best!;
@@ -122,7 +133,7 @@ export class ThreadSender implements Sender {
     thread.worker.postMessage(message);
   }
 
-  private start(i: number): SenderThread {
+  private spawn(i: number): SenderThread {
     const worker = new Worker(THREAD_ENTRY);
     const thread: SenderThread = { worker, outstanding: 0, batch: [] };
     this.threads[i] = thread;

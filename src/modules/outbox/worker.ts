@@ -20,7 +20,7 @@ import type { Logger } from '../../log.ts';
 import type { Portal } from '../../portal.ts';
 import type { SmtpFailure } from '../mail/smtp-failure.ts';
 import type { EmailSettings } from '../settings/schema.ts';
-import { getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
+import { getEmailSettings, getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
 import { holdDelayMs, retryDelayMs } from './backoff.ts';
 import type { DeliveryOutcome } from './delivery.ts';
 import { createSender, type Sender } from './senders.ts';
@@ -98,6 +98,7 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.sender.start();
     this.loop = this.run().catch((error: unknown) => {
       this.log.error({ err: error }, 'outbox worker stopped');
     });
@@ -184,7 +185,7 @@ export class OutboxWorker {
     // While probing an unreachable server, one message is enough to learn it is back.
     const limit = this.holding ? 1 : free;
 
-    const { account, crm } = await this.claim(limit, setup.settings);
+    const { account, crm } = await this.claim(limit);
     // Settings saved while claiming apply to what was claimed: a message written after a save
     // leaves under the saved settings (a redirect turned on, say), never the ones before.
     const sendSetup = account.length + crm.rows.length > 0 ? await this.currentSetup() : setup;
@@ -197,10 +198,10 @@ export class OutboxWorker {
   }
 
   /** Claims account mail first, then CRM mail into the slots left, in one transaction. */
-  private claim(limit: number, settings: EmailSettings) {
+  private claim(limit: number) {
     return this.portal.db.transaction().execute(async (trx) => {
       const account = await claimMessages(trx, 'account', limit, this.claimOptions());
-      const crm = await this.claimCrm(trx, limit - account.length, settings);
+      const crm = await this.claimCrm(trx, limit - account.length);
       return { account, crm };
     });
   }
@@ -213,10 +214,12 @@ export class OutboxWorker {
   private async claimCrm(
     trx: Transaction<Database>,
     limit: number,
-    settings: EmailSettings,
   ): Promise<{ rows: OutboxRow[]; handoff?: string; retryAt?: number }> {
     if (limit <= 0) return { rows: [] };
     const options = this.claimOptions();
+    // The pacing rule is read with the claim, not with the round's settings: a rule saved a
+    // moment ago holds for every CRM message claimed after it, in every process.
+    const settings = await getEmailSettings(trx);
     if (!settings.queuingEnabled) return { rows: await claimMessages(trx, 'crm', limit, options) };
 
     const intervalMs = settings.bulkIntervalSeconds * 1000;
