@@ -155,6 +155,12 @@ const migrations: Record<string, Migration> = {
       await sql`drop index outbox_due`.execute(db);
     },
   },
+  '0004-outbox-retry-of': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox_messages').addColumn('retry_of', 'text').execute();
+      await db.schema.createIndex('outbox_retry_of').on('outbox_messages').column('retry_of').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

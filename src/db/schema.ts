@@ -83,6 +83,8 @@ export interface OutboxMessagesTable {
   redirected_to: string | null;
   /** JSON list of recipients the server refused while accepting the others. */
   rejected: string | null;
+  /** For recipients a server refused for now: the entry whose attempt refused them. */
+  retry_of: string | null;
 }
 
 /**

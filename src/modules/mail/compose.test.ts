@@ -284,6 +284,23 @@ describe('composeMessage', () => {
     }
   });
 
+  test('narrows the envelope to some recipients and keeps every header as written', () => {
+    const message = composeMessage(input({ draft: { ...draft, envelopeTo: ['Ben@client.example', 'dan@vendor.example'] } }));
+    assert.deepEqual(message.envelope.to, ['Ben@client.example', 'dan@vendor.example']);
+    assert.deepEqual(message.to, draft.to);
+    assert.deepEqual(message.cc, draft.cc);
+    assert.deepEqual(message.bcc, draft.bcc);
+  });
+
+  test('refuses to narrow the envelope to an address the draft does not name', () => {
+    assert.throws(
+      () => composeMessage(input({ draft: { ...draft, envelopeTo: ['stranger@elsewhere.example'] } })),
+      { name: 'ComposeError', field: 'draft.envelopeTo', message: /stranger@elsewhere\.example is not one of/ },
+    );
+    assert.throws(() => composeMessage(input({ draft: { ...draft, envelopeTo: [] } })),
+      { name: 'ComposeError', field: 'draft.envelopeTo' });
+  });
+
   describe('refuses a line break in a header value, naming the field', () => {
     const custom = settings({ senderName: 'custom' });
     const user = (change: Partial<MailActor>): MailActor => ({ ...jane, ...change }) as MailActor;

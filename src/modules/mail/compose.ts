@@ -35,6 +35,11 @@ export interface MailDraft {
   html?: string;
   attachments?: MailAttachment[];
   headers?: Record<string, string>;
+  /**
+   * Only these of the recipients get the message; the headers still name them all. The outbox
+   * sets it when a server refused some recipients for now and accepted the others.
+   */
+  envelopeTo?: string[];
 }
 
 export interface ComposeInput {
@@ -264,6 +269,8 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     message.messageId = refuseLineBreak('messageId', input.messageId);
   }
 
+  if (draft.envelopeTo !== undefined) message.envelope.to = onlyTo(message.envelope.to, draft.envelopeTo);
+
   if (userAddress !== undefined) {
     message.replyTo = userAddress;
     if (settings.senderAddressIn === 'from-and-reply-to') {
@@ -276,6 +283,18 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
 
   if (settings.redirectAllToAdmin) redirect(message, general);
   return message;
+}
+
+/** The envelope narrowed to some of the draft's own recipients, never to anyone else. */
+function onlyTo(recipients: string[], wanted: string[]): string[] {
+  const only = checkAddresses('draft.envelopeTo', wanted);
+  const known = new Set(recipients.map((address) => address.toLowerCase()));
+  const stranger = only.find((address) => !known.has(address.toLowerCase()));
+  if (stranger !== undefined) {
+    throw new ComposeError('draft.envelopeTo', `${stranger} is not one of the message's recipients.`);
+  }
+  if (only.length === 0) throw new ComposeError('draft.envelopeTo', 'The message has no recipients.');
+  return unique(only);
 }
 
 function redirect(message: ComposedMessage, general: GeneralSettings): void {

@@ -34,14 +34,34 @@ interface Timing {
   ms: number;
 }
 
+/** A recipient the server refused while it accepted others. */
+export interface RecipientRefusal {
+  recipient: string;
+  responseCode?: number;
+  response?: string;
+}
+
 export type DeliveryOutcome = Timing & (
-  | { kind: 'sent'; target: string[]; response: string; redirectedTo?: string; rejected: string[] }
+  | { kind: 'sent'; target: string[]; response: string; redirectedTo?: string;
+    /** Every recipient refused; `refusals` says how. */
+    rejected: string[]; refusals: RecipientRefusal[] }
   | { kind: 'refused'; target: string[]; failure: SmtpFailure }
   /** The draft cannot become a message under these settings (an address that is no longer valid). */
   | { kind: 'uncomposable'; target: string[]; reason: string }
   /** Not the server's answer: the code broke, or the sender thread died. */
   | { kind: 'broken'; target: string[]; reason: string }
 );
+
+function refusalsOf(errors: unknown[] | undefined): RecipientRefusal[] {
+  return (errors ?? []).map((error) => {
+    const { recipient, responseCode, response } = error as { recipient?: unknown; responseCode?: unknown; response?: unknown };
+    return {
+      recipient: String(recipient ?? ''),
+      ...(typeof responseCode === 'number' ? { responseCode } : {}),
+      ...(typeof response === 'string' ? { response } : {}),
+    };
+  }).filter((refusal) => refusal.recipient !== '');
+}
 
 interface Pool {
   setup: SendSetup;
@@ -95,11 +115,9 @@ export class Deliverer {
     const target = message.envelope.to;
     try {
       const info = await pool.transport.sendMail(message);
-      // Known shortcoming: a recipient refused for now (4xx) while others were accepted lands
-      // in `rejected` like a permanent refusal and is never retried; that needs state per
-      // recipient. It matters for messages to several recipients when one of them greylists.
       return { kind: 'sent', at, ms: Date.now() - started, target, response: String(info.response ?? ''),
-        redirectedTo: message.redirected?.target, rejected: (info.rejected ?? []).map(String) };
+        redirectedTo: message.redirected?.target, rejected: (info.rejected ?? []).map(String),
+        refusals: refusalsOf(info.rejectedErrors) };
     } catch (error) {
       return { kind: 'refused', at, ms: Date.now() - started, target, failure: classifySmtpError(error) };
     }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import type { AddressObject } from 'mailparser';
 import type { Dialect } from '../../db/index.ts';
 import { testDialects } from '../../../test/support/db.ts';
 import {
@@ -79,6 +80,12 @@ function assertDeferredThen(detail: any, last: 'sent' | 'failed'): void {
   assert.equal(outcomes.at(-1), last, `attempts: ${outcomes.join(', ')}`);
   assert.ok(outcomes.slice(0, -1).every((outcome) => outcome === 'deferred'),
     `attempts: ${outcomes.join(', ')}`);
+}
+
+/** The addresses of a parsed To or Cc header, in order. */
+function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return objects.flatMap((object) => object.value.map((entry) => entry.address ?? ''));
 }
 
 /** Copies of a message the server accepted, found by its Message-ID. */
@@ -172,6 +179,51 @@ for (const dialect of testDialects) {
         const recipients = smtp.messages[0]!.envelope.rcptTo.sort();
         assert.deepEqual(recipients, ['one@example.org', 'two@example.org']);
         assert.equal(smtp.messages[0]!.parsed.messageId, sent.messageId);
+      });
+
+    it('sends the message again to a recipient refused for now, and only to that recipient',
+      async (t) => {
+        let refusals = 0;
+        const server: SmtpServerOptions = {
+          mode: 'plain',
+          intercept: (step, address) => {
+            if (step !== 'rcpt' || address !== 'later@example.org' || refusals > 0) return undefined;
+            refusals += 1;
+            return { code: 450, message: '4.2.0 Greylisted, come back later' };
+          },
+        };
+        const { smtp, admin } = await setUp(t, dialect, server);
+        const [id] = await queue(admin, {
+          to: ['one@example.org', 'later@example.org'], cc: ['two@example.org'],
+          subject: 'Agenda', lane: 'account',
+        });
+
+        const parent = await waitForState(admin, id!, ['sent', 'failed']);
+        assert.equal(parent.state, 'sent');
+        assert.deepEqual(parent.rejected, ['later@example.org']);
+        assert.equal(parent.retries.length, 1);
+        assert.deepEqual(parent.retries[0].to, ['later@example.org']);
+
+        const retry = await waitForState(admin, parent.retries[0].id, ['sent', 'failed']);
+        assert.equal(retry.state, 'sent');
+        assert.equal(retry.retryOf, id);
+        assert.deepEqual(retry.onlyTo, ['later@example.org']);
+        assert.equal(retry.messageId, parent.messageId);
+        assert.equal(retry.subject, 'Agenda');
+        assert.deepEqual(retry.attempts.map((a: { outcome: string }) => a.outcome), ['sent']);
+
+        const copies = copiesAt(smtp, parent.messageId);
+        assert.equal(copies.length, 2, 'one delivery to the others, one to the refused recipient');
+        assert.deepEqual([...copies[0]!.envelope.rcptTo].sort(), ['one@example.org', 'two@example.org']);
+        assert.deepEqual(copies[1]!.envelope.rcptTo, ['later@example.org']);
+        for (const copy of copies) {
+          // The headers are the message's own both times: every recipient as written.
+          assert.equal(copy.parsed.subject, 'Agenda');
+          assert.deepEqual(addressesOf(copy.parsed.to), ['one@example.org', 'later@example.org']);
+          assert.deepEqual(addressesOf(copy.parsed.cc), ['two@example.org']);
+        }
+        const list = await admin.get(`/api/mail/messages?q=agenda`);
+        assert.equal(list.body.total, 2, 'the log shows both entries');
       });
 
     it('holds the outbox while the server is down, spends no attempts, and sends once it is back',

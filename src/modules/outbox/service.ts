@@ -55,6 +55,10 @@ export interface MessageSummary {
   redirectedTo?: string;
   lastCode?: string;
   lastResponse?: string;
+  /** An entry for recipients a server refused for now: the entry that reached the others. */
+  retryOf?: string;
+  /** The recipients this entry sends to, when not all of the headers' (see `retryOf`). */
+  onlyTo?: string[];
 }
 
 type Row = Awaited<ReturnType<typeof findRow>>;
@@ -90,6 +94,8 @@ function summary(row: NonNullable<Row>): MessageSummary {
     ...(row.redirected_to ? { redirectedTo: row.redirected_to } : {}),
     ...(row.last_code ? { lastCode: row.last_code } : {}),
     ...(row.last_response ? { lastResponse: row.last_response } : {}),
+    ...(row.retry_of ? { retryOf: row.retry_of } : {}),
+    ...(draft.envelopeTo ? { onlyTo: draft.envelopeTo } : {}),
   };
 }
 
@@ -143,8 +149,11 @@ async function visibleRow(db: Db, user: User, id: string) {
 export async function messageDetail(db: Db, user: User, id: string) {
   const row = await visibleRow(db, user, id);
   const draft = JSON.parse(row.draft) as MailDraft;
-  const attempts = await db.selectFrom('outbox_attempts').selectAll().where('message_row', '=', id)
-    .orderBy('at').execute();
+  const [attempts, retries] = await Promise.all([
+    db.selectFrom('outbox_attempts').selectAll().where('message_row', '=', id).orderBy('at').execute(),
+    db.selectFrom('outbox_messages').select(['id', 'state', 'recipients']).where('retry_of', '=', id)
+      .orderBy('created_at').execute(),
+  ]);
   return {
     ...summary(row),
     cc: draft.cc ?? [],
@@ -153,6 +162,8 @@ export async function messageDetail(db: Db, user: User, id: string) {
     html: draft.html,
     expiresAt: row.expires_at,
     rejected: row.rejected ? (JSON.parse(row.rejected) as string[]) : [],
+    /** Entries that send the message again to recipients refused for now. */
+    retries: retries.map((retry) => ({ id: retry.id, state: retry.state, to: retry.recipients.split(', ') })),
     attempts: attempts.map((a) => ({
       at: a.at,
       ms: a.ms,

@@ -209,6 +209,8 @@ export interface AttemptResult {
   rejected?: string[];
   /** For deferred: when to try again. */
   nextAttemptAt?: string;
+  /** For sent: recipients refused for now, to be sent the message again as an entry of their own. */
+  retry?: { recipients: string[]; nextAttemptAt: string; code: string; response: string };
 }
 
 /** Writes the verdicts of a batch of attempts in one transaction, two statements a chunk. */
@@ -234,7 +236,47 @@ export async function recordResults(db: Db, worker: string, results: AttemptResu
         worker,
       }))).execute();
     }
+    const retries = results.filter((result) => result.outcome === 'sent' && result.retry);
+    if (retries.length > 0) await insertRetries(trx, retries, now);
   });
+}
+
+/**
+ * Entries for recipients refused for now, written with the verdict that refused them: the
+ * same message (Message-ID, content, lane, lifetime) with only those recipients in its
+ * envelope, deferred until their first retry.
+ */
+async function insertRetries(trx: Transaction<Database>, results: AttemptResult[], now: string) {
+  const entries = results.map((result) => {
+    const { row, retry } = result as AttemptResult & { retry: NonNullable<AttemptResult['retry']> };
+    const draft = { ...(JSON.parse(row.draft) as MailDraft), envelopeTo: retry.recipients };
+    const id = newId();
+    return {
+      message: {
+        id,
+        message_id: row.message_id,
+        lane: row.lane,
+        state: 'deferred' as const,
+        recipients: retry.recipients.join(', ').toLowerCase(),
+        subject: row.subject,
+        created_by: row.created_by,
+        created_at: now,
+        updated_at: now,
+        next_attempt_at: retry.nextAttemptAt,
+        expires_at: row.expires_at,
+        attempts: 0,
+        last_code: retry.code,
+        last_response: retry.response,
+        retry_of: row.id,
+      },
+      content: { message_row: id, actor: row.actor, draft: JSON.stringify(draft) },
+    };
+  });
+  for (let i = 0; i < entries.length; i += 500) {
+    const chunk = entries.slice(i, i + 500);
+    await trx.insertInto('outbox_messages').values(chunk.map((entry) => entry.message)).execute();
+    await trx.insertInto('outbox_contents').values(chunk.map((entry) => entry.content)).execute();
+  }
 }
 
 /** The new values of one message's row after an attempt. */

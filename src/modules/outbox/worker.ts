@@ -22,7 +22,7 @@ import type { SmtpFailure } from '../mail/smtp-failure.ts';
 import type { EmailSettings } from '../settings/schema.ts';
 import { getEmailSettings, getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
 import { holdDelayMs, retryDelayMs } from './backoff.ts';
-import type { DeliveryOutcome } from './delivery.ts';
+import type { DeliveryOutcome, RecipientRefusal } from './delivery.ts';
 import { createSender, type Sender } from './senders.ts';
 import {
   claimMessages,
@@ -302,7 +302,8 @@ export class OutboxWorker {
     switch (outcome.kind) {
       case 'sent':
         return { row, outcome: 'sent', at, ms, target, response: outcome.response,
-          redirectedTo: outcome.redirectedTo, rejected: outcome.rejected };
+          redirectedTo: outcome.redirectedTo, rejected: outcome.rejected,
+          ...this.retryForLater(row, outcome.refusals, Date.parse(at) + ms) };
       case 'refused': {
         const { failure } = outcome;
         return { ...this.verdict(row, failure, Date.parse(at) + ms), row, at, ms, target, code: failure.code,
@@ -318,6 +319,29 @@ export class OutboxWorker {
           nextAttemptAt: new Date(retry).toISOString() };
       }
     }
+  }
+
+  /**
+   * Recipients the server refused for now (4xx) while it took the others get the message
+   * again later, as an entry of their own: the same Message-ID, the same headers, only they
+   * in the envelope. Refusals for good (5xx) stay in `rejected` and end there.
+   */
+  private retryForLater(
+    row: OutboxRow,
+    refusals: RecipientRefusal[],
+    endedAt: number,
+  ): Pick<AttemptResult, 'retry'> {
+    const later = refusals.filter((refusal) => refusal.responseCode === undefined
+      || (refusal.responseCode >= 400 && refusal.responseCode < 500));
+    if (later.length === 0) return {};
+    const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
+    const next = endedAt + retryDelayMs(1, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
+    if (next > Date.parse(row.expires_at)) return {};
+    const [first] = later;
+    return { retry: { recipients: later.map((refusal) => refusal.recipient),
+      nextAttemptAt: new Date(next).toISOString(),
+      code: first!.responseCode ? String(first!.responseCode) : 'EENVELOPE',
+      response: first!.response ?? 'Recipient refused for now' } };
   }
 
   /** What a failure means for the message: retry later, give up, or not its fault at all. */

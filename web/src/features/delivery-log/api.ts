@@ -44,6 +44,10 @@ export interface MessageSummary {
   redirectedTo?: string;
   lastCode?: string;
   lastResponse?: string;
+  /** An entry for recipients a server refused for now: the entry that reached the others. */
+  retryOf?: string;
+  /** The recipients this entry sends to, when not all of the headers'. */
+  onlyTo?: string[];
 }
 
 export type AttemptOutcome = 'sent' | 'deferred' | 'failed' | 'held' | 'paused';
@@ -72,6 +76,8 @@ export interface MessageDetail extends Omit<MessageSummary, 'attempts'> {
   expiresAt: string;
   /** Recipients the server refused while it accepted the others. */
   rejected: string[];
+  /** Entries that send the message again to recipients the server refused for now. */
+  retries: { id: string; state: MessageState; to: string[] }[];
   attempts: DeliveryAttempt[];
 }
 

@@ -1,6 +1,7 @@
 import {
   ActionIcon,
   Alert,
+  Anchor,
   Code,
   CopyButton,
   DataList,
@@ -12,6 +13,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import { CheckIcon, CopyIcon, InfoIcon, WarningIcon } from '../../components/icons.tsx';
 import type { MessageDetail } from './api.ts';
 import { formatFullMoment, senderLabel } from './format.ts';
@@ -39,9 +41,23 @@ export function MessageDetailView({ message }: { message: MessageDetail }) {
           instead of its recipients.
         </Alert>
       )}
+      {message.retryOf && (
+        <Alert color="blue" icon={<InfoIcon />} title="Sent again to some recipients">
+          The server refused {(message.onlyTo ?? []).join(', ')} for now when it took{' '}
+          <Anchor component={Link} to={`/mail/log/${message.retryOf}`}>this message</Anchor> for
+          the others. This entry sends it to them alone, with the same Message-ID and headers.
+        </Alert>
+      )}
       {message.rejected.length > 0 && (
         <Alert color="red" icon={<WarningIcon />} title="Refused recipients">
           The server refused {message.rejected.join(', ')}. The other recipients got the message.
+          {message.retries.map((retry) => (
+            <Text key={retry.id} size="sm" mt="xs">
+              {retry.to.join(', ')}: refused for now,{' '}
+              <Anchor component={Link} to={`/mail/log/${retry.id}`}>tried again</Anchor>{' '}
+              ({retry.state}).
+            </Text>
+          ))}
         </Alert>
       )}
 

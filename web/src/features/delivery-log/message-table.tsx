@@ -60,7 +60,12 @@ function MessageRow({ message, link }: { message: MessageSummary; link: string }
         </time>
       </Table.Td>
       <Table.Td style={{ overflowWrap: 'anywhere' }}>
-        <Text size="sm">{shortList(message.to)}</Text>
+        <Text size="sm">{shortList(message.onlyTo ?? message.to)}</Text>
+        {message.retryOf && (
+          <Text size="xs" c="dimmed">
+            again, after a refusal for now
+          </Text>
+        )}
         {message.redirectedTo && (
           <Text size="xs" c="orange.8">
             redirected to {message.redirectedTo}
