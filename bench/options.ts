@@ -94,7 +94,7 @@ export function readOptions(argv: string[]): BenchOptions | 'help' {
   };
   options.full = options.messages === defaults.messages && options.queued === defaults.queued
     && options.pacing === defaults.pacing && options.rounds >= defaults.rounds
-    && options.warmup === defaults.warmup
+    && options.warmup === defaults.warmup && options.threads === undefined
     && only.size === scenarios.length;
   return options;
 }
