@@ -277,4 +277,35 @@ describe('the delivery log', { skip: browserSkipReason }, () => {
       await redirect(false);
     }
   });
+
+  it('links a message to the entry that sends it again to a recipient refused for now', async () => {
+    const id = await queue(test.admin, {
+      to: ['client-e@example.org', 'busy-e@example.org'],
+      subject: 'Board pack',
+    });
+    const parent = await waitForState(test.admin, id, ['sent']);
+    const [retry] = parent.retries;
+    assert.ok(retry, 'an entry for the recipient refused for now');
+    await withPage(browser, 'delivery-log-retry', async (page) => {
+      await signInAdmin(page);
+      await page.goto(`${test.portal.url}/mail/log?q=board%20pack`);
+      await eventually(async () => assert.equal(await rowCount(page), 2));
+      await hasText(rowOf(page, 'again, after a refusal for now'), 'busy-e@example.org');
+
+      await page.goto(`${test.portal.url}/mail/log/${id}`);
+      const sent = page.getByRole('dialog', { name: 'Board pack' });
+      await hasText(sent, 'The server refused busy-e@example.org.');
+      await hasText(sent, 'busy-e@example.org: refused for now, tried again (deferred).');
+      await sent.getByRole('link', { name: 'tried again' }).click();
+
+      await page.waitForURL(`**/mail/log/${retry.id}`);
+      const again = page.getByRole('dialog', { name: 'Board pack' });
+      await hasText(again, /Deferred The server could not take it yet/i);
+      await hasText(again, 'The server refused busy-e@example.org for now when it took this message for the others.');
+      await screenshot(page, 'delivery-log-retry');
+      await again.getByRole('link', { name: 'this message' }).click();
+      await page.waitForURL(`**/mail/log/${id}`);
+      await hasText(page.getByRole('dialog', { name: 'Board pack' }), 'The server refused busy-e@example.org.');
+    });
+  });
 });

@@ -22,7 +22,8 @@ const stateColors: Record<MessageState, string> = {
 /** A message's state as a coloured badge; the word carries the meaning, the colour helps. */
 export function StateBadge({ state }: { state: MessageState }) {
   return (
-    <Badge color={stateColors[state] ?? 'gray'} variant="light" radius="sm">
+    // A badge never shrinks: beside a long sentence it would be cut to "DEFE…".
+    <Badge color={stateColors[state] ?? 'gray'} variant="light" radius="sm" style={{ flexShrink: 0 }}>
       {stateLabels[state] ?? state}
     </Badge>
   );
