@@ -7,12 +7,17 @@ import type { Dialect } from '../../src/db/index.ts';
 import { adminClient, startTestPortal, type ApiClient, type TestPortal } from './portal.ts';
 import type { SmtpServerFixture } from './smtp-server.ts';
 
-/** Worker settings that keep tests quick: poll every 20 ms, retry after about a second. */
+/**
+ * Worker settings that keep tests quick: poll every 20 ms, retry after about a second, and one
+ * sender thread. A test file starts many portals at once, and each thread takes about a second
+ * of CPU to load its code; two threads a portal are covered by senders.test.ts and the bench.
+ */
 export const fastOutboxEnv = {
   PORTAL_OUTBOX_POLL_MS: '20',
   PORTAL_OUTBOX_RETRY_BASE_SECONDS: '1',
   PORTAL_OUTBOX_RETRY_MAX_SECONDS: '2',
   PORTAL_OUTBOX_CONNECTIONS: '2',
+  PORTAL_OUTBOX_THREADS: '1',
 };
 
 /** E-mail settings for a plain, unauthenticated test server. */

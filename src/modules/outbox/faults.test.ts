@@ -340,6 +340,27 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('keeps the lease of messages waiting behind a slow server, so none is sent twice',
+      async (t) => {
+        // One connection, a 5 s lease and 1.5 s for each message's data: the last of six waits
+        // about 9 s for its turn, far past the lease it was claimed with.
+        const { smtp, admin } = await setUp(t, dialect, { mode: 'plain', dataDelayMs: 1500 }, {
+          env: { PORTAL_OUTBOX_LEASE_SECONDS: '5', PORTAL_OUTBOX_CONNECTIONS: '1' },
+        });
+        const ids = [];
+        for (let i = 0; i < 6; i += 1) ids.push(await queueOne(admin, `Slow ${i}`, 'account'));
+
+        await smtp.waitForMessages(6, 20_000);
+        for (const id of ids) {
+          const sent = await waitForState(admin, id, ['sent']);
+          assert.deepEqual(sent.attempts.map((attempt: any) => attempt.outcome), ['sent']);
+          assert.equal(copiesAt(smtp, sent.messageId).length, 1, `${sent.subject} arrived once`);
+        }
+        // A message claimed again after its lease ran out would come after the six, 1.5 s apart.
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        assert.equal(smtp.messages.length, 6, 'no message arrived twice');
+      });
+
     it('fails a message that is past its lifetime at its next transient failure', async (t) => {
       const server: SmtpServerOptions = {
         mode: 'plain',

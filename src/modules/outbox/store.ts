@@ -182,6 +182,28 @@ export async function shrinkHandoffs(db: Executor, id: string, count: number): P
   else await db.updateTable('crm_handoffs').set({ count }).where('id', '=', id).execute();
 }
 
+/** Moves the end of these messages' leases on, for the ones still leased to `owner`. */
+export async function renewLeases(db: Executor, owner: string, ids: string[], leaseMs: number): Promise<void> {
+  const leaseEnd = new Date(Date.now() + leaseMs).toISOString();
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.updateTable('outbox_messages').set({ next_attempt_at: leaseEnd })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'sending')
+      .execute();
+  }
+}
+
+/**
+ * Keeps open reservations counting against the pacing budget: one whose worker stopped
+ * renewing it stops counting a lease after its last renewal.
+ */
+export async function renewHandoffs(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('crm_handoffs').set({ reserved_at: new Date().toISOString() })
+    .where('id', 'in', ids).where('finished_at', 'is', null).execute();
+}
+
 /** Forgets reservations no window can see any more. */
 export async function pruneHandoffs(db: Executor, olderThanMs: number): Promise<void> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();

@@ -7,7 +7,8 @@
  * batches, one transaction each, which keeps the database off the critical path.
  *
  * Delivery is at least once: a message is marked sent only after the server accepted it, so
- * a worker that dies between the two leaves it to be sent again when its lease ends.
+ * a worker that dies between the two leaves it to be sent again when its lease ends. A live
+ * worker renews the leases of the messages it holds, however long a slow server keeps them.
  *
  * Composing and sending happen in a Sender (senders.ts): on sender threads by default, so
  * that nodemailer's work runs on another core than the database's.
@@ -35,6 +36,8 @@ import {
   pruneHandoffs,
   readControl,
   recordResults,
+  renewHandoffs,
+  renewLeases,
   reserveHandoffs,
   shrinkHandoffs,
   type AttemptResult,
@@ -99,6 +102,9 @@ export class OutboxWorker {
     if (this.running) return;
     this.running = true;
     this.sender.start();
+    const leaseMs = this.portal.config.outbox.leaseSeconds * 1000;
+    this.renewTimer = setInterval(() => void this.renewLeases(), leaseMs / 3);
+    this.renewTimer.unref();
     this.loop = this.run().catch((error: unknown) => {
       this.log.error({ err: error }, 'outbox worker stopped');
     });
@@ -118,6 +124,7 @@ export class OutboxWorker {
     await this.loop;
     while (this.inFlight > 0) await sleep(10);
     await this.flush();
+    clearInterval(this.renewTimer);
     await this.sender.close();
     this.log.info({}, 'outbox worker stopped');
   }
@@ -189,6 +196,7 @@ export class OutboxWorker {
     // Settings saved while claiming apply to what was claimed: a message written after a save
     // leaves under the saved settings (a redirect turned on, say), never the ones before.
     const sendSetup = account.length + crm.rows.length > 0 ? await this.currentSetup() : setup;
+    for (const row of [...account, ...crm.rows]) this.leased.add(row.id);
     for (const row of account) void this.deliver(row, sendSetup);
     for (const row of crm.rows) void this.deliver(row, sendSetup, crm.handoff);
     if (crm.handoff && crm.rows.length > 0) this.trackHandoff(crm.handoff, crm.rows.length);
@@ -235,6 +243,25 @@ export class OutboxWorker {
   }
 
   private readonly handoffs = new Map<string, number>();
+  /** Messages claimed and not yet recorded: their leases are renewed while they wait. */
+  private readonly leased = new Set<string>();
+  private renewTimer?: NodeJS.Timeout;
+
+  /**
+   * Extends the leases of the messages this worker holds, and keeps its open pacing
+   * reservations counting. Only the ones it still holds: a message whose verdict could not be
+   * written is let go, so that its lease ends and it is sent again.
+   */
+  private async renewLeases(): Promise<void> {
+    if (this.leased.size === 0 && this.handoffs.size === 0) return;
+    const leaseMs = this.portal.config.outbox.leaseSeconds * 1000;
+    try {
+      await renewLeases(this.portal.db, this.id, [...this.leased], leaseMs);
+      await renewHandoffs(this.portal.db, [...this.handoffs.keys()]);
+    } catch (error) {
+      this.log.error({ err: error }, 'renewing leases failed');
+    }
+  }
 
   private trackHandoff(id: string, count: number): void {
     this.handoffs.set(id, count);
@@ -415,6 +442,7 @@ export class OutboxWorker {
         this.log.error({ err: error, count: batch.length }, 'recording verdicts failed');
       })
       .finally(() => {
+        for (const result of batch) this.leased.delete(result.row.id);
         this.flushing = undefined;
         this.recording = 0;
         this.slotsFreed();
