@@ -1,6 +1,6 @@
 // The sender thread's entry. Threads do not inherit the TypeScript loader the process was
-// started with (`--import tsx`), so this plain module registers it before loading the thread.
-import { register } from 'tsx/esm/api';
+// started with (`--import tsx`), so this plain module loads the thread through tsx's require
+// hook, which runs in the thread itself: its ESM loader would start one more thread for each.
+import { require as requireTypeScript } from 'tsx/cjs/api';
 
-register();
-await import('./sender-thread.ts');
+requireTypeScript('./sender-thread.ts', import.meta.url);
