@@ -43,8 +43,8 @@ export interface RecipientRefusal {
 
 export type DeliveryOutcome = Timing & (
   | { kind: 'sent'; target: string[]; response: string; redirectedTo?: string;
-    /** Every recipient refused; `refusals` says how. */
-    rejected: string[]; refusals: RecipientRefusal[] }
+    /** The recipients the server refused while it took the others, and how. */
+    refusals: RecipientRefusal[] }
   | { kind: 'refused'; target: string[]; failure: SmtpFailure }
   /** The draft cannot become a message under these settings (an address that is no longer valid). */
   | { kind: 'uncomposable'; target: string[]; reason: string }
@@ -116,8 +116,7 @@ export class Deliverer {
     try {
       const info = await pool.transport.sendMail(message);
       return { kind: 'sent', at, ms: Date.now() - started, target, response: String(info.response ?? ''),
-        redirectedTo: message.redirected?.target, rejected: (info.rejected ?? []).map(String),
-        refusals: refusalsOf(info.rejectedErrors) };
+        redirectedTo: message.redirected?.target, refusals: refusalsOf(info.rejectedErrors) };
     } catch (error) {
       return { kind: 'refused', at, ms: Date.now() - started, target, failure: classifySmtpError(error) };
     }

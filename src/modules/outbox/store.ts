@@ -5,10 +5,16 @@
  * A claimed message's `next_attempt_at` is the end of its lease, so one condition
  * (`next_attempt_at <= now`) finds both due messages and those of a worker that died.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../../db/ids.ts';
 import type { Dialect } from '../../db/index.ts';
-import type { Database, Db, OutboxLane, OutboxMessagesTable } from '../../db/schema.ts';
+import type {
+  Database,
+  Db,
+  OutboxContentsTable,
+  OutboxLane,
+  OutboxMessagesTable,
+} from '../../db/schema.ts';
 import type { MailActor, MailDraft } from '../mail/compose.ts';
 
 /** The database or a transaction already open: enqueueing joins the caller's transaction. */
@@ -65,12 +71,21 @@ export async function enqueueMessages(
     actor: JSON.stringify(message.actor),
     draft: JSON.stringify(message.draft),
   }));
+  await insertMessages(db, rows, contents);
+  return rows.map((row) => row.id);
+}
+
+/** Writes message rows and their contents, `contents[i]` belonging to `rows[i]`. */
+async function insertMessages(
+  db: Executor,
+  rows: Insertable<OutboxMessagesTable>[],
+  contents: Insertable<OutboxContentsTable>[],
+): Promise<void> {
   // Kept under SQLite's and PostgreSQL's limits on bound parameters per statement.
   for (let i = 0; i < rows.length; i += 500) {
     await db.insertInto('outbox_messages').values(rows.slice(i, i + 500)).execute();
     await db.insertInto('outbox_contents').values(contents.slice(i, i + 500)).execute();
   }
-  return rows.map((row) => row.id);
 }
 
 /** The content of claimed messages, joined to them in the order they were claimed. */
@@ -274,7 +289,7 @@ async function insertRetries(trx: Transaction<Database>, results: AttemptResult[
     const draft = { ...(JSON.parse(row.draft) as MailDraft), envelopeTo: retry.recipients };
     const id = newId();
     return {
-      message: {
+      row: {
         id,
         message_id: row.message_id,
         lane: row.lane,
@@ -294,11 +309,7 @@ async function insertRetries(trx: Transaction<Database>, results: AttemptResult[
       content: { message_row: id, actor: row.actor, draft: JSON.stringify(draft) },
     };
   });
-  for (let i = 0; i < entries.length; i += 500) {
-    const chunk = entries.slice(i, i + 500);
-    await trx.insertInto('outbox_messages').values(chunk.map((entry) => entry.message)).execute();
-    await trx.insertInto('outbox_contents').values(chunk.map((entry) => entry.content)).execute();
-  }
+  await insertMessages(trx, entries.map((entry) => entry.row), entries.map((entry) => entry.content));
 }
 
 /** The new values of one message's row after an attempt. */

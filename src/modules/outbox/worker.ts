@@ -20,7 +20,6 @@ import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../log.ts';
 import type { Portal } from '../../portal.ts';
 import type { SmtpFailure } from '../mail/smtp-failure.ts';
-import type { EmailSettings } from '../settings/schema.ts';
 import { getEmailSettings, getGeneralSettings, getSmtpSettings } from '../settings/service.ts';
 import { holdDelayMs, retryDelayMs } from './backoff.ts';
 import type { DeliveryOutcome, RecipientRefusal } from './delivery.ts';
@@ -47,7 +46,6 @@ import {
 /** The settings messages are claimed under; the sender holds the transport made from them. */
 interface MailSetup {
   version: string;
-  settings: EmailSettings;
   /** A server and a sender address are set: there is something to send with. */
   configured: boolean;
 }
@@ -103,7 +101,7 @@ export class OutboxWorker {
     this.running = true;
     this.sender.start();
     const leaseMs = this.portal.config.outbox.leaseSeconds * 1000;
-    this.renewTimer = setInterval(() => void this.renewLeases(), leaseMs / 3);
+    this.renewTimer = setInterval(() => void this.renewHeld(), leaseMs / 3);
     this.renewTimer.unref();
     this.loop = this.run().catch((error: unknown) => {
       this.log.error({ err: error }, 'outbox worker stopped');
@@ -252,7 +250,7 @@ export class OutboxWorker {
    * reservations counting. Only the ones it still holds: a message whose verdict could not be
    * written is let go, so that its lease ends and it is sent again.
    */
-  private async renewLeases(): Promise<void> {
+  private async renewHeld(): Promise<void> {
     if (this.leased.size === 0 && this.handoffs.size === 0) return;
     const leaseMs = this.portal.config.outbox.leaseSeconds * 1000;
     try {
@@ -291,7 +289,6 @@ export class OutboxWorker {
       getSmtpSettings(db, this.portal.cipher),
       getGeneralSettings(db),
     ]);
-    const { password: _password, ...settings } = smtp;
     const configured = smtp.smtpServer !== '' && smtp.emailAddress !== '';
     const { outbox } = this.portal.config;
     // The sender keeps the transport of older settings until their last message is answered.
@@ -305,7 +302,7 @@ export class OutboxWorker {
         socketTimeoutMs: outbox.socketTimeoutSeconds * 1000,
       } });
     }
-    this.setup = { version, settings, configured };
+    this.setup = { version, configured };
     this.log.info({ configured }, 'outbox transport ready');
     return this.setup;
   }
@@ -329,7 +326,8 @@ export class OutboxWorker {
     switch (outcome.kind) {
       case 'sent':
         return { row, outcome: 'sent', at, ms, target, response: outcome.response,
-          redirectedTo: outcome.redirectedTo, rejected: outcome.rejected,
+          redirectedTo: outcome.redirectedTo,
+          rejected: outcome.refusals.map((refusal) => refusal.recipient),
           ...this.retryForLater(row, outcome.refusals, Date.parse(at) + ms) };
       case 'refused': {
         const { failure } = outcome;
@@ -361,14 +359,19 @@ export class OutboxWorker {
     const later = refusals.filter((refusal) => refusal.responseCode === undefined
       || (refusal.responseCode >= 400 && refusal.responseCode < 500));
     if (later.length === 0) return {};
-    const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
-    const next = endedAt + retryDelayMs(1, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
+    const next = this.retryTime(1, endedAt);
     if (next > Date.parse(row.expires_at)) return {};
     const [first] = later;
     return { retry: { recipients: later.map((refusal) => refusal.recipient),
       nextAttemptAt: new Date(next).toISOString(),
       code: first!.responseCode ? String(first!.responseCode) : 'EENVELOPE',
       response: first!.response ?? 'Recipient refused for now' } };
+  }
+
+  /** When to try again after the given attempt failed at `from`, by the configured backoff. */
+  private retryTime(attempt: number, from: number): number {
+    const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
+    return from + retryDelayMs(attempt, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
   }
 
   /** What a failure means for the message: retry later, give up, or not its fault at all. */
@@ -386,10 +389,8 @@ export class OutboxWorker {
       case 'unreachable':
         return { outcome: 'held' };
       case 'transient': {
-        const { retryBaseSeconds, retryMaxSeconds } = this.portal.config.outbox;
-        const delay = retryDelayMs(row.attempts + 1, { baseSeconds: retryBaseSeconds, maxSeconds: retryMaxSeconds });
         // Counted from the refusal, however long its answer took to reach this thread.
-        const next = endedAt + delay;
+        const next = this.retryTime(row.attempts + 1, endedAt);
         if (next > Date.parse(row.expires_at)) return { outcome: 'failed' };
         return { outcome: 'deferred', nextAttemptAt: new Date(next).toISOString() };
       }
