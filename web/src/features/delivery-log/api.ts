@@ -24,7 +24,12 @@ export function isMessageState(value: unknown): value is MessageState {
   return messageStates.includes(value as MessageState);
 }
 
-/** A message as a row of the delivery log. */
+/**
+ * A message as a row of the delivery log.
+ *
+ * Not mended yet: this and MessageDetail repeat the server's types in
+ * src/modules/outbox/service.ts by hand, so a field added there must be added here too.
+ */
 export interface MessageSummary {
   id: string;
   messageId: string;
